@@ -11,7 +11,7 @@ lab: $(VENV)/.lab-installed
 
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --nbval --nbval-current-env
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/engine.py
