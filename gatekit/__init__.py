@@ -42,8 +42,8 @@ __all__ = [
 
 # Submodules that pull in heavy libraries (matplotlib, ipywidgets) or are not needed by the
 # core load on first use: `gk.widgets`, `gk.draw(...)`, `gk.explore(...)`.
-_LAZY_MODULES = {"widgets", "datasets", "ml", "layers", "exercises"}
-_LAZY_FUNCTIONS = {"draw": ("draw", "draw"), "explore": ("widgets", "explore")}
+_LAZY_MODULES = {"widgets", "drawing", "datasets", "ml", "layers", "exercises"}
+_LAZY_FUNCTIONS = {"draw": ("drawing", "draw"), "explore": ("widgets", "explore")}
 
 
 def __getattr__(name: str) -> Any:

@@ -326,7 +326,7 @@ class Circuit:
 
     def _repr_png_(self) -> bytes:
         """A notebook shows a circuit as its drawing (matplotlib loads only here)."""
-        from .draw import circuit_png
+        from .drawing import circuit_png
 
         return circuit_png(self)
 

@@ -1,0 +1,25 @@
+"""Thin ipywidgets views over gatekit objects: state lives in the circuit or model.
+
+Each view loads on first use, so importing one does not import the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Which submodule holds each public widget.
+_WHERE = {
+    "CircuitExplorer": "explorer",
+    "explore": "explorer",
+    "BackpropStepper": "stepper",
+    "TrainingExplorer": "training",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module 'gatekit.widgets' has no attribute {name!r}")
