@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint bench clean
+.PHONY: lab test lint bench clean browser
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab notebooks/
 
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
@@ -28,8 +28,15 @@ $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
 	touch $@
+
+# The browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+# Where that is impossible the browser tests fail and say what to install.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && apt-get install -y -q chromium; \
+	fi
 
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
