@@ -64,6 +64,13 @@ class Unit:
         self.name = name
         self.gate: Gate | None = None
 
+    def named(self, name: str) -> Unit:
+        """Give this Unit a name (shown in drawings and explanations) and return it."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a Unit's name must be a non-empty string, not {name!r}")
+        self.name = name
+        return self
+
     @property
     def is_leaf(self) -> bool:
         """True for a Unit no gate produced (an input or a constant)."""
