@@ -8,7 +8,6 @@ backward pass one loop over their `backward` in reverse -- the chain rule, gate 
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -64,7 +63,8 @@ class GradientCheck:
     def __repr__(self) -> str:
         verdict = "ok" if self.ok else "MISMATCH"
         rows = ", ".join(
-            f"{name}: {_fmt(a)} vs {_fmt(self.numerical[name])}" for name, a in self.analytic.items()
+            f"{name}: {_fmt(a)} vs {_fmt(self.numerical[name])}"
+            for name, a in self.analytic.items()
         )
         return f"GradientCheck({verdict}, max_error={self.max_error:.2e}; {rows})"
 
@@ -249,8 +249,9 @@ class Circuit:
                     continue
                 contribution = gate_out.grad * local
                 sign = "+=" if id(unit) in received else "="
+                via, to = gate_out.name, unit.name
                 text = (
-                    f"d{out}/d{unit.name} {sign} d{out}/d{gate_out.name} * d{gate_out.name}/d{unit.name}"
+                    f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
                     f" = {_fmt(gate_out.grad)} * {_fmt(local)} = {_fmt(contribution)}"
                 )
                 if sign == "+=":
@@ -304,7 +305,7 @@ class Circuit:
                 built[i].grad = check_number(spec["grad"], f"the grad of unit {i}")
             return cls(built[data["output"]])
         except (KeyError, IndexError, TypeError) as error:
-            raise CircuitError(f"not a saved circuit (from to_dict): missing or bad {error}") from None
+            raise CircuitError(f"not a saved circuit (see to_dict): bad {error}") from None
 
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
@@ -322,7 +323,8 @@ class Circuit:
 
     def __repr__(self) -> str:
         inputs = ", ".join(f"{name}={_fmt(u.value)}" for name, u in self.inputs.items())
-        return f"<Circuit {self.output.name} = {_fmt(self.output.value)}: {len(self.gates)} gates; inputs {inputs}>"
+        head = f"{self.output.name} = {_fmt(self.output.value)}: {len(self.gates)} gates"
+        return f"<Circuit {head}; inputs {inputs}>"
 
     def _repr_png_(self) -> bytes:
         """A notebook shows a circuit as its drawing (matplotlib loads only here)."""

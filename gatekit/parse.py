@@ -86,7 +86,8 @@ def _check_node(node: ast.AST) -> None:
             raise ValueError(f"only numbers may appear as constants, not {node.value!r}")
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise ValueError(f"the operator {type(node.op).__name__} is not allowed (+ - * / ** are)")
+            operator = type(node.op).__name__
+            raise ValueError(f"the operator {operator} is not allowed (only + - * / **)")
         if isinstance(node.op, ast.Pow) and _number(node.right) is None:
             raise ValueError(
                 f"the exponent of ** must be a number, not {ast.unparse(node.right)!r} "
