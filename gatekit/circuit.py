@@ -90,7 +90,7 @@ class Circuit:
         self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
         self.inputs: dict[str, Unit] = _name_units(leaves, self.gates, output)
         self._computes = [gate.compute for gate in self.gates]
-        self._backwards = [gate.backward for gate in reversed(self.gates)]
+        self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
 
     # ----- the two passes -------------------------------------------------------------------
     def forward(self, **values: float) -> float:
@@ -125,8 +125,9 @@ class Circuit:
         for unit in self.units:
             unit.grad = 0.0
         self.output.grad = force
-        for backward in self._backwards:
-            backward()
+        for backward, gate_output in self._backwards:
+            if gate_output.grad:  # no force reaches this gate: its inputs get nothing from it
+                backward()
         return self.grads()
 
     def grads(self) -> dict[str, float]:

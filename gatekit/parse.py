@@ -134,8 +134,8 @@ def _build(root: ast.expr, units: dict[str, Unit]) -> Unit:
         node, children_done = stack.pop()
         if isinstance(node, ast.Name):
             built[id(node)] = units[node.id]
-        elif isinstance(node, ast.Constant):
-            built[id(node)] = Constant(node.value)
+        elif _number(node) is not None:  # 3, -3, +-3: one constant, not a chain of gates
+            built[id(node)] = Constant(_number(node))
         elif not children_done:
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(_operands(node)))
