@@ -8,8 +8,10 @@ backward pass one loop over their `backward` in reverse -- the chain rule, gate 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -86,11 +88,12 @@ class Circuit:
         if not isinstance(output, Unit):
             raise TypeError(f"a Circuit is built from its output Unit, not {type(output).__name__}")
         self.output = output
-        self.gates, leaves = _topological_order(output)
-        self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
-        self.inputs: dict[str, Unit] = _name_units(leaves, self.gates, output)
-        self._computes = [gate.compute for gate in self.gates]
-        self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
+        with _collector_paused():
+            self.gates, leaves = _topological_order(output)
+            self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
+            self.inputs: dict[str, Unit] = _name_units(leaves, self.gates, output)
+            self._computes = [gate.compute for gate in self.gates]
+            self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
 
     # ----- the two passes -------------------------------------------------------------------
     def forward(self, **values: float) -> float:
@@ -332,6 +335,23 @@ class Circuit:
         from .drawing import circuit_png
 
         return circuit_png(self)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a circuit caches its passes.
+
+    Caching allocates a few objects per gate, all of which live as long as the circuit, and
+    none of which form cycles; letting the collector walk them again and again as they are
+    made would take longer than the caching itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _local_gradients(gate: Gate) -> list[tuple[Unit, float]]:

@@ -39,9 +39,12 @@ __all__ = [
 
 def check_number(value: object, what: str = "value") -> float:
     """Return `value` as a float, refusing non-numbers (TypeError) and NaN or ±inf (ValueError)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, not {type(value).__name__} ({value!r})")
-    value = float(value)
+    if type(value) is not float:  # the common case skips the (slow) abstract-class check
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{what} must be a real number, not {type(value).__name__} ({value!r})"
+            )
+        value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, not {value}")
     return value
@@ -149,7 +152,7 @@ class Gate:
             raise TypeError(
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
-        self.inputs = tuple(_as_unit(u) for u in units)
+        self.inputs = tuple([_as_unit(u) for u in units])
         out = Unit.__new__(Unit)
         out.value, out.grad, out.name, out.gate = 0.0, 0.0, None, self
         self._output = weakref.ref(out)
