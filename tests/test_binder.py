@@ -1,0 +1,81 @@
+"""Binder: the files repo2docker reads, the Dockerfile it writes, and the install it performs."""
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import gatekit
+
+ROOT = Path(__file__).resolve().parent.parent
+BINDER = ROOT / "binder"
+REPO2DOCKER = Path(sys.executable).parent / "jupyter-repo2docker"
+
+
+def runtime_version() -> tuple[int, int]:
+    """The Python version binder/runtime.txt asks for, as (major, minor)."""
+    text = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+)\.(\d+)", text)
+    assert match, f"binder/runtime.txt should read like python-3.11, not {text!r}"
+    return int(match[1]), int(match[2])
+
+
+def test_the_runtime_satisfies_the_packages_python_requirement():
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    minimum = re.fullmatch(r">=(\d+)\.(\d+)", requires)
+    assert minimum, f"expected requires-python like >=3.11, found {requires!r}"
+    assert runtime_version() >= (int(minimum[1]), int(minimum[2]))
+
+
+def test_the_requirements_install_the_repository_itself():
+    lines = (BINDER / "requirements.txt").read_text().splitlines()
+    assert lines[0].startswith("#"), "a file that is exactly '.' is misread: start with a comment"
+    assert [line for line in lines if line.strip() and not line.startswith("#")] == ["."]
+
+
+def test_repo2docker_writes_a_dockerfile_that_installs_the_repository():
+    if not REPO2DOCKER.exists():
+        pytest.fail(f"{REPO2DOCKER} is missing: install the test extra (pip install -e '.[test]')")
+    run = subprocess.run(
+        [str(REPO2DOCKER), "--no-build", "--debug", str(ROOT)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    log = run.stdout + run.stderr
+    major, minor = runtime_version()
+    assert f"python={major}.{minor}" in log, "repo2docker did not pick up binder/runtime.txt"
+    workdir = log.index("WORKDIR ${REPO_DIR}")
+    copy_all = log.index("COPY --chown=0:0 src/ ${REPO_DIR}/")
+    install = log.index('pip install --no-cache-dir -r "binder/requirements.txt"')
+    # pip reads "." relative to where it runs: the repository root, already copied in whole.
+    assert workdir < copy_all < install
+
+
+def test_a_fresh_environment_installed_as_binder_does_imports_gatekit(tmp_path):
+    # A clean copy of what git tracks, like Binder's clone, so the build leaves the tree alone.
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split("\0")
+    clone = tmp_path / "clone"
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    # A venv with no packages at all; this venv's pip (and its cache) installs into it.
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    python = env / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--no-compile", "-r", "binder/requirements.txt"],
+        cwd=clone, check=True, timeout=300,
+    )
+    example = "gk.parse('(x + y) * z', x=-2, y=5, z=-4).backward()"
+    probe = f"import gatekit as gk, ipywidgets, matplotlib\nprint(gk.__file__)\nprint({example})"
+    run = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
+                         text=True, check=True)
+    installed_at, grads = run.stdout.splitlines()
+    assert Path(installed_at).is_relative_to(env), "gatekit was not imported from the new venv"
+    assert grads == str(eval(example, {"gk": gatekit}))  # the same answer as the tree's gatekit
