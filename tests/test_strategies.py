@@ -1,0 +1,71 @@
+"""The strategy comparison of parts 1-3: improvements and the passes each strategy spends."""
+
+import pytest
+
+import gatekit as gk
+from gatekit.widgets.strategies import StrategyComparison, compare_strategies
+
+NEURON = "sigmoid(a*x + b*y + c)"
+
+
+def by_name(table):
+    return {result.strategy: result for result in table}
+
+
+def test_the_analytic_step_on_x_times_y_is_the_hand_computed_one():
+    x, y, step = -2.0, 3.0, 0.01
+    results = by_name(compare_strategies(gk.parse("x * y", x=x, y=y), step_size=step))
+    analytic = results["analytic gradient"]
+    assert analytic.before == x * y
+    assert analytic.after == pytest.approx((x + step * y) * (y + step * x))
+    assert results["numerical gradient"].after == pytest.approx(analytic.after, abs=1e-5)
+
+
+@pytest.mark.parametrize("expression", ["x * y", "(x + y) * z", NEURON])
+def test_each_strategy_spends_the_passes_the_course_says(expression):
+    circuit = gk.parse(expression, x=-1, y=3)
+    inputs = len(circuit.inputs)
+    results = by_name(compare_strategies(circuit, tries=7))
+    counts = {name: (r.forward_passes, r.backward_passes) for name, r in results.items()}
+    assert counts == {"random local search": (7, 0), "numerical gradient": (inputs + 1, 0),
+                      "analytic gradient": (1, 1)}
+
+
+def test_random_search_finds_what_the_circuits_own_search_finds():
+    circuit = gk.parse(NEURON, a=1, b=2, c=-3, x=-1, y=3)
+    result = by_name(compare_strategies(circuit, tries=50, tweak=0.05, seed=4))
+    _, best = circuit.random_local_search(iterations=50, tweak=0.05, seed=4)
+    assert result["random local search"].after == best >= result["random local search"].before
+
+
+def test_the_gradient_strategies_raise_the_output():
+    table = compare_strategies(gk.parse(NEURON, a=1, b=2, c=-3, x=-1, y=3))
+    assert all(result.improvement > 0 for result in table)
+
+
+def test_the_circuit_is_left_as_it_was():
+    circuit = gk.parse("(x + y) * z", x=-2, y=5, z=-4)
+    values, output = circuit.values(), circuit.value
+    compare_strategies(circuit)
+    assert circuit.values() == values and circuit.value == output
+
+
+def test_the_table_prints_a_row_per_strategy():
+    text = str(compare_strategies(gk.parse("x * y", x=-2, y=3)))
+    header, *rows = text.splitlines()
+    assert "forward passes" in header and len(rows) == 3
+    assert rows[2].startswith("analytic gradient") and "+0.1294" in rows[2]
+
+
+def test_tries_must_be_a_positive_whole_number():
+    with pytest.raises(ValueError, match="tries must be a positive whole number"):
+        compare_strategies(gk.parse("x * y"), tries=0)
+
+
+def test_the_widget_reruns_when_a_slider_moves_and_shows_errors():
+    widget = StrategyComparison(gk.parse("-(x ** 0.5)", x=0.5))
+    widget.tries.value = 12
+    assert by_name(widget.table)["random local search"].forward_passes == 12
+    assert "<td>12</td>" in widget.table_view.value
+    widget.step_size.value = 1.0  # steps x to -0.21, where the square root has no real value
+    assert "no real value" in widget.message.text
