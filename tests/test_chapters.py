@@ -1,0 +1,57 @@
+"""The README's chapter table, its Binder badges and the notebooks stay in step."""
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+ROW = re.compile(
+    r"\| (?P<number>\d\d) \| (?P<title>[^|]+?) \| \[(?P<text>[^\]]+)\]\((?P<link>[^)]+)\) \| "
+    r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]\((?P<badge>[^)]+)\) \|"
+)
+
+
+def repository() -> str:
+    """OWNER/REPO from pyproject's [project.urls] Repository, the one place it is named."""
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
+    assert match, f"the Repository URL should be a GitHub address, not {url!r}"
+    return match[1]
+
+
+def chapter_rows() -> list[re.Match]:
+    """The table rows between the README's chapter markers; every non-header line must match."""
+    readme = (ROOT / "README.md").read_text()
+    start, end = "<!-- chapters:start -->", "<!-- chapters:end -->"
+    assert start in readme and end in readme, "the README lost its chapter markers"
+    section = readme[readme.index(start) + len(start) : readme.index(end)]
+    lines = [line for line in section.strip().splitlines() if line.strip()]
+    assert len(lines) > 2 and set(lines[1]) <= set("|-: "), "expected a header row, then |---|"
+    rows = [ROW.fullmatch(line.strip()) for line in lines[2:]]
+    bad = [line for line, row in zip(lines[2:], rows, strict=True) if row is None]
+    assert not bad, f"rows not in the table's format: {bad}"
+    return rows
+
+
+def test_every_row_links_an_existing_notebook_named_by_its_number():
+    for row in chapter_rows():
+        path = ROOT / row["link"]
+        assert path.parent == NOTEBOOKS and path.suffix == ".ipynb", row["link"]
+        assert path.exists(), f"the README lists {row['link']}, which does not exist"
+        assert row["text"] == path.name and path.name.startswith(row["number"] + "_")
+
+
+def test_every_notebook_is_in_the_table_once_in_order():
+    listed = [Path(row["link"]).name for row in chapter_rows()]
+    assert listed == sorted(listed) and len(set(listed)) == len(listed)
+    missing = sorted({p.name for p in NOTEBOOKS.glob("*.ipynb")} - set(listed))
+    assert not missing, f"notebooks missing from the README's chapter table: {missing}"
+
+
+def test_each_badge_opens_its_own_notebook_in_the_repository():
+    for row in chapter_rows():
+        labpath = quote(row["link"], safe="")
+        expected = f"https://mybinder.org/v2/gh/{repository()}/HEAD?labpath={labpath}"
+        assert row["badge"] == expected
