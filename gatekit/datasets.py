@@ -117,5 +117,5 @@ def check_data(points: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"point {row} is not finite: {point_array[row].tolist()}")
     bad = np.flatnonzero((label_array != 1) & (label_array != -1))
     if len(bad):
-        raise ValueError(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]!r}")
+        raise ValueError(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]:g}")
     return point_array, label_array.astype(int)
