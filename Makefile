@@ -14,7 +14,7 @@ test: $(VENV)/.test-installed browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 bench: $(VENV)/.bench-installed
-	$(BIN)/python bench/engine.py
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -39,7 +39,7 @@ browser:
 	fi
 
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m pip install --quiet -e ".[bench,test]"
 	touch $@
 
 clean:
