@@ -104,33 +104,21 @@ def layout_of(circuit: Circuit) -> CircuitLayout:
 
 
 def compute_layout(circuit: Circuit) -> CircuitLayout:
-    """Columns from networkx's topological generations (inputs left, output right); rows from
-    the inputs' order, each later node at the mean row of what feeds it, spread where crowded."""
+    """Columns from networkx's topological generations (values flow left to right, each leaf
+    just left of the first gate it feeds); rows from the leaves' order, each later node at the
+    mean row of what feeds it, spread apart where a column is crowded."""
     graph = circuit.to_networkx()
     column = {
         node: generation
         for generation, nodes in enumerate(nx.topological_generations(graph))
         for node in nodes
     }
-    for node, is_constant in graph.nodes(data="constant"):
-        if is_constant:  # a constant sits just left of the gate that uses it, not with the inputs
+    for node in graph:
+        if graph.in_degree(node) == 0:  # a leaf sits just left of the first gate that uses it
             column[node] = min((column[g] for g in graph.successors(node)), default=1) - 1
 
     output_index = next(i for i, unit in enumerate(circuit.units) if unit is circuit.output)
-    upstream_first = nx.dfs_postorder_nodes(graph.reverse(copy=False), ("unit", output_index))
-    leaves = [node for node in upstream_first if graph.in_degree(node) == 0]
-    row = {node: float(rank) for rank, node in enumerate(leaves)}
-    by_column: dict[int, list] = {}
-    for node in graph:
-        by_column.setdefault(column[node], []).append(node)
-    for col in sorted(by_column):
-        nodes = by_column[col]
-        for node in nodes:
-            if node not in row:
-                row[node] = fmean(row[p] for p in graph.predecessors(node))
-        ordered = sorted(nodes, key=row.__getitem__)
-        for above, below in zip(ordered, ordered[1:], strict=False):
-            row[below] = max(row[below], row[above] + 1.0)
+    row = _rows(graph, column, ("unit", output_index))
     top = min(row.values())
 
     def point(node: tuple[str, int]) -> Point:
@@ -147,6 +135,41 @@ def compute_layout(circuit: Circuit) -> CircuitLayout:
         columns=max(column.values()) + 1,
         rows=round(max(row.values()) - top) + 1,
     )
+
+
+def _rows(graph: nx.DiGraph, column: dict, output: tuple[str, int]) -> dict:
+    """Each node's row: leaves in the order a walk up from the output meets them; a gate or wire
+    at the mean row of what feeds it alone; a leaf feeding many gates amid those gates."""
+    upstream_first = nx.dfs_postorder_nodes(graph.reverse(copy=False), output)
+    leaves = [node for node in upstream_first if graph.in_degree(node) == 0]
+    row = {node: float(rank) for rank, node in enumerate(leaves)}
+    by_column: dict[int, list] = {}
+    for node in graph:
+        by_column.setdefault(column[node], []).append(node)
+    for col in sorted(by_column):
+        nodes = by_column[col]
+        for node in nodes:
+            if node not in row:
+                feeders = list(graph.predecessors(node))
+                own = [p for p in feeders if graph.out_degree(p) == 1]
+                row[node] = fmean(row[p] for p in own or feeders)
+        ordered = sorted(nodes, key=row.__getitem__)
+        for above, below in zip(ordered, ordered[1:], strict=False):
+            row[below] = max(row[below], row[above] + 1.0)
+    for leaf in leaves:
+        if graph.out_degree(leaf) > 1:
+            taken = [row[n] for n in by_column[column[leaf]] if n != leaf]
+            row[leaf] = _nearest_free(fmean(row[g] for g in graph.successors(leaf)), taken)
+    return row
+
+
+def _nearest_free(target: float, taken: list[float]) -> float:
+    """The row nearest `target`, in half-row steps, at least one row away from every taken one."""
+    for k in range(2 * len(taken) + 2):
+        candidate = target + (k + 1) // 2 * 0.5 * (1 if k % 2 else -1)
+        if all(abs(candidate - t) >= 1.0 for t in taken):
+            return candidate
+    return max(taken, default=target) + 1.0
 
 
 @dataclass(frozen=True)

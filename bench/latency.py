@@ -1,0 +1,82 @@
+"""How long the explorer takes from a slider move to a fresh drawing in its Image widget.
+
+One event = set a slider's value; the observer runs forward, backward, the gradient check and
+renders the drawing and the history plot; we stop the clock when the Image holds new bytes.
+Median over many events, for the single neuron (5 gates), a ~30-gate and a ~100-gate circuit.
+For comparison, the last column times one static matplotlib drawing (gk.draw as PNG).
+
+Run: .venv/bin/python bench/latency.py
+Goals on a 2-core machine: <= 30 ms median for the neuron, <= 150 ms for ~100 gates.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+import gatekit as gk
+from gatekit.drawing import circuit_png
+
+EVENTS = 60
+GOALS_MS = {"single neuron": 30.0, "~100 gates": 150.0}
+
+
+def single_neuron() -> gk.Circuit:
+    """The guide's neuron sigmoid(a*x + b*y + c): 5 inputs, 5 gates."""
+    a, b, c, x, y = (gk.Unit(v, name=n) for n, v in zip("abcxy", (1, 2, -3, -1, 3), strict=True))
+    return gk.Circuit(gk.sigmoid(a * x + b * y + c))
+
+
+def small_net(hidden: int, seed: int = 0) -> gk.Circuit:
+    """Two inputs, `hidden` ReLU neurons and a linear score: 7 gates per hidden neuron."""
+    rng = random.Random(seed)
+
+    def weight(name: str) -> gk.Unit:
+        return gk.Unit(rng.uniform(-1, 1), name=name)
+
+    x = [gk.Unit(1.2, name="x0"), gk.Unit(0.7, name="x1")]
+    score: gk.Unit | None = None
+    for i in range(hidden):
+        h = gk.relu(weight(f"w{i}0") * x[0] + weight(f"w{i}1") * x[1] + weight(f"b{i}"))
+        term = weight(f"v{i}") * h
+        score = term if score is None else score + term
+    return gk.Circuit(score)
+
+
+def slider_latencies(circuit: gk.Circuit, events: int = EVENTS) -> list[float]:
+    """Seconds from setting a slider's value to new image bytes, one per event."""
+    explorer = gk.explore(circuit)
+    name, slider = next(iter(explorer.sliders.items()))
+    start = circuit.inputs[name].value
+    times = []
+    for k in range(events):
+        before = explorer.drawing.value
+        tick = time.perf_counter()
+        slider.value = start + 0.01 * (k % 10 + 1) * (-1) ** k
+        fresh = explorer.drawing.value
+        times.append(time.perf_counter() - tick)
+        if fresh == before or explorer.message.text:
+            raise RuntimeError(f"event {k} did not redraw: {explorer.message.text}")
+    return times
+
+
+def main() -> None:
+    cases = {"single neuron": single_neuron(), "~30 gates": small_net(4),
+             "~100 gates": small_net(14)}
+    print(f"{'circuit':<15}{'gates':>6}{'inputs':>7}{'median ms':>11}{'p90 ms':>8}"
+          f"{'goal ms':>9}{'gk.draw PNG ms':>16}")
+    for label, circuit in cases.items():
+        times = sorted(slider_latencies(circuit))
+        median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+        tick = time.perf_counter()
+        circuit_png(circuit)
+        png_ms = (time.perf_counter() - tick) * 1e3
+        goal = GOALS_MS.get(label)
+        goal_text = f"{goal:.0f}" if goal else "-"
+        print(f"{label:<15}{len(circuit):>6}{len(circuit.inputs):>7}{median:>11.2f}{p90:>8.2f}"
+              f"{goal_text:>9}{png_ms:>16.0f}")
+
+
+if __name__ == "__main__":
+    main()
