@@ -193,3 +193,6 @@ class StrategyComparison(widgets.VBox):
                                         self.step_size.value, seed=self.seed)
         self.table_view.value = self.table.to_html()
         return self.table
+
+    def __repr__(self) -> str:
+        return f"StrategyComparison({self.circuit!r})"
