@@ -1,0 +1,61 @@
+"""Real-browser fixtures: one JupyterLab server, one headless Chromium and one JupyterLab page
+for the whole session (see browser_lab.py). A missing Chromium fails the tests, never skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_lab import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING_CHROMIUM,
+    PAGE_TIMEOUT_MS,
+    Lab,
+    LabServer,
+)
+from playwright.sync_api import sync_playwright
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """A running JupyterLab over a temporary copy of notebooks/."""
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright. Missing Chromium is a failure."""
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(lab_server: LabServer, chromium: Any) -> Iterator[Lab]:
+    """The JupyterLab page every browser test shares."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    session = Lab(page, lab_server)
+    try:
+        session.start()
+        yield session
+    finally:
+        (ARTIFACTS / "browser-console.log").write_text("\n".join(session.console) + "\n")
+        context.close()
