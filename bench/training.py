@@ -1,0 +1,83 @@
+"""How fast chapter 2 trains and how smoothly the TrainingExplorer redraws.
+
+- iterations per second of the guide's SVM and of the 2-layer net, every gradient from a
+  circuit's backward pass (a fresh circuit per point, as the guide's forward builds it), and
+  of batch gradient descent on the hinge-loss circuit over 40 points;
+- frames per second of the TrainingExplorer at 1 and 10 iterations per frame: train, score a
+  100×100 grid, redraw the plane and the curves, encode the PNG (what one Play tick costs in
+  the kernel). Goal: at least 15 frames per second.
+
+Run: .venv/bin/python bench/training.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import gatekit as gk
+from gatekit import ml
+from gatekit.widgets.training import GRID_SIZE, TrainingExplorer
+
+GOAL_FPS = 15.0
+REPEATS = 5
+
+
+def best_rate(work: Callable[[], None], count: int) -> float:
+    """Units of work per second: the median of REPEATS timed runs of `count` units."""
+    rates = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        work()
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def training_rates() -> dict[str, float]:
+    """Iterations per second of each model through `ml.train`."""
+    points, labels = gk.datasets.guide_points()
+    blobs = gk.datasets.linearly_separable(n=40, seed=0)
+    cases = {
+        "SVM (guide's 6 points)": (ml.SVM, points, labels, 2000),
+        "TwoLayerNet (guide's 6 points)": (ml.TwoLayerNet, points, labels, 1000),
+        "hinge-loss circuit, batch of 40": (ml.HingeLossClassifier, *blobs, 200),
+    }
+    return {
+        name: best_rate(lambda make=make, p=p, y=y, n=n: ml.train(make(), p, y, n, seed=1), n)
+        for name, (make, p, y, n) in cases.items()
+    }
+
+
+def frame_rates() -> dict[str, float]:
+    """Frames per second of a Play tick, for each model and iterations per frame."""
+    points, labels = gk.datasets.guide_points()
+    rates = {}
+    for make in (ml.SVM, ml.TwoLayerNet):
+        for per_frame in (1, 10):
+            view = TrainingExplorer(make(), points, labels, iterations_per_frame=per_frame)
+            view.play.playing = True
+            frames = 40
+
+            def run(view: TrainingExplorer = view, frames: int = frames) -> None:
+                for _ in range(frames):
+                    view.play.value += 1
+
+            rates[f"{make.__name__}, {per_frame} iteration(s)/frame"] = best_rate(run, frames)
+            if view.message.text:
+                raise RuntimeError(view.message.text)
+    return rates
+
+
+def main() -> None:
+    print("training through circuits (iterations/s)")
+    for name, rate in training_rates().items():
+        print(f"  {name:34s} {rate:10.0f}")
+    print(f"TrainingExplorer frames ({GRID_SIZE}x{GRID_SIZE} score grid, goal {GOAL_FPS:g} fps)")
+    for name, rate in frame_rates().items():
+        verdict = "ok" if rate >= GOAL_FPS else "TOO SLOW"
+        print(f"  {name:34s} {rate:10.1f} fps  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
