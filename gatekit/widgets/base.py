@@ -1,5 +1,6 @@
 """What every gatekit widget shares: a matplotlib figure shown as a PNG Image that is updated
-in place, and callbacks that show errors in the widget instead of raising into the browser."""
+in place, an SVG picture in an Image of fixed size, and callbacks that show errors in the
+widget instead of raising into the browser."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-__all__ = ["FigureImage", "MessageLine", "shows_errors"]
+__all__ = ["FigureImage", "SvgImage", "MessageLine", "shows_errors"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +36,27 @@ class FigureImage:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
         self.image.value = buffer.getvalue()
+
+
+class SvgImage:
+    """SVG text shown in an Image widget of fixed size, scrolled when larger than `max_height`.
+
+    Views build the SVG text themselves (fast even for large circuits) and call `show(svg)`;
+    `widget` is what goes into the view's children.
+    """
+
+    def __init__(self, width: int, height: int, max_height: str = "600px") -> None:
+        self.image = widgets.Image(
+            format="svg+xml", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
+        )
+        self.widget = widgets.Box(
+            [self.image],
+            layout=widgets.Layout(overflow="auto", max_width="100%", max_height=max_height),
+        )
+
+    def show(self, svg: str) -> None:
+        """Put the SVG text into the Image widget."""
+        self.image.value = svg.encode()
 
 
 class MessageLine:

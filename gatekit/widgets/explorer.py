@@ -12,13 +12,14 @@ import ipywidgets as widgets
 
 from ..circuit import Circuit
 from ..drawing import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
-from .base import MessageLine, shows_errors
+from .base import MessageLine, SvgImage, shows_errors
 from .svg import circuit_svg, sparkline_svg
 
 __all__ = ["CircuitExplorer", "explore"]
 
 HISTORY_LENGTH = 300  # output values kept for the line plot
 PLAY_INTERVAL_MS = 250
+HISTORY_PLOT_SIZE = (260, 70)  # pixels
 
 
 def slider_span(value: float) -> float:
@@ -80,23 +81,20 @@ class CircuitExplorer(widgets.VBox):
         self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
         self.reset_button.on_click(lambda _: self.reset())
 
-        self.drawing = widgets.Image(
-            format="svg+xml", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
-        )
+        self.drawing = SvgImage(width, height)
         self.output_line = widgets.HTML()
-        self.history_plot = widgets.Image(
-            format="svg+xml", layout=widgets.Layout(width="260px", height="70px")
-        )
+        self.history_plot = SvgImage(*HISTORY_PLOT_SIZE)
         self.badge = widgets.HTML()
         self.prediction = widgets.HTML()
 
+        readouts = widgets.VBox([self.output_line, self.badge])
         controls = widgets.VBox([
             self.force, self.step_size,
             widgets.HBox([self.pull_button, self.play, self.reset_button]),
-            widgets.HBox([widgets.VBox([self.output_line, self.badge]), self.history_plot]),
+            widgets.HBox([readouts, self.history_plot.widget]),
         ])
         self.children = [
-            widgets.Box([self.drawing], layout=widgets.Layout(overflow="auto", max_width="100%")),
+            self.drawing.widget,
             widgets.HBox([widgets.VBox(list(self.sliders.values())), controls]),
             self.prediction,
             self.message.widget,
@@ -170,8 +168,8 @@ class CircuitExplorer(widgets.VBox):
             f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">{circuit.value:.4f}</span>'
         )
         self.badge.value = _badge_html(circuit)
-        self.history_plot.value = sparkline_svg(self.history).encode()
-        self.drawing.value = circuit_svg(circuit, self._geometry, wires(circuit)).encode()
+        self.history_plot.show(sparkline_svg(self.history, *HISTORY_PLOT_SIZE))
+        self.drawing.show(circuit_svg(circuit, self._geometry, wires(circuit)))
 
     def _follow_circuit(self) -> None:
         """Set each slider to its input's value without running the circuit again."""

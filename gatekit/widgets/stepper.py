@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from ..circuit import Circuit, _fmt
 from ..drawing import layout_of, wires
 from ..gates import Gate
-from .base import MessageLine, shows_errors
+from .base import MessageLine, SvgImage, shows_errors
 from .svg import circuit_svg
 
 __all__ = ["BackpropStepper", "Step", "plan_steps"]
@@ -71,9 +71,7 @@ class BackpropStepper(widgets.VBox):
         self.steps = plan_steps(circuit, force)
         self.position = 0
         width, height = self._geometry.size_pixels
-        self.drawing = widgets.Image(
-            format="svg+xml", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
-        )
+        self.drawing = SvgImage(width, height)
         self.counter = widgets.HTML()
         self.sentence = widgets.HTML()
         self.back_button = widgets.Button(description="◀ Back")
@@ -84,7 +82,7 @@ class BackpropStepper(widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         self.children = [
             widgets.HBox([self.back_button, self.next_button, self.reset_button, self.counter]),
-            widgets.Box([self.drawing], layout=widgets.Layout(overflow="auto", max_width="100%")),
+            self.drawing.widget,
             self.sentence,
             self.message.widget,
         ]
@@ -118,9 +116,9 @@ class BackpropStepper(widgets.VBox):
         step = self.step
         gate = None if step.gate is None else self._gate_index[id(step.gate)]
         shown = wires(self.circuit, step.values, step.grads)
-        self.drawing.value = circuit_svg(
+        self.drawing.show(circuit_svg(
             self.circuit, self._geometry, shown, highlight_gate=gate, highlight_unit=step.unit
-        ).encode()
+        ))
         self.counter.value = f"step {self.position} of {len(self.steps) - 1} · {step.phase}"
         self.sentence.value = f"<code>{escape(step.sentence)}</code>"
         self.back_button.disabled = self.position == 0

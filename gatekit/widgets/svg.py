@@ -104,9 +104,9 @@ def _label(x: float, y: float, text: str, font: float, colour: str, box: str,
     )
 
 
-def sparkline_svg(history: Sequence[float], width: int = 260, height: int = 70) -> str:
-    """The output's history as a small line plot, with its latest value marked."""
-    margin, font = 6.0, FONT_POINTS * PIXELS_PER_POINT * 0.9
+def sparkline_svg(history: Sequence[float], width: int, height: int) -> str:
+    """The output's history as a small line plot, its range written in a gutter on the left."""
+    margin, gutter, font = 6.0, 64.0, FONT_POINTS * PIXELS_PER_POINT * 0.9
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{font:.1f}">',
@@ -115,9 +115,9 @@ def sparkline_svg(history: Sequence[float], width: int = 260, height: int = 70) 
     if history:
         low, high = min(history), max(history)
         spread = (high - low) or 1.0
-        step = (width - 2 * margin) / max(1, len(history) - 1)
+        step = (width - gutter - margin) / max(1, len(history) - 1)
         points = [
-            (margin + k * step, height - margin - (v - low) / spread * (height - 2 * margin))
+            (gutter + k * step, height - margin - (v - low) / spread * (height - 2 * margin))
             for k, v in enumerate(history)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
