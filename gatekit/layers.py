@@ -268,8 +268,8 @@ class Dense:
         if a_prev.shape[1] != self._batch:
             self._allocate(a_prev.shape[1])
         self.a_prev = a_prev
-        z = np.matmul(self.W, a_prev, out=self.z)
-        z += self.b  # z = W @ a_prev + b
+        z = np.matmul(self._W, a_prev, out=self.z)
+        z += self._b  # z = W @ a_prev + b
         return self.activation.apply(z, out=self.a)  # a = f(z)
 
     def backward(self, da: np.ndarray) -> np.ndarray:
@@ -280,9 +280,9 @@ class Dense:
         _check_shape("da (the gradient for this layer's output)", da, self.a.shape)
         a_prev, z, a, f = self.a_prev, self.z, self.a, self.activation
         dz = np.multiply(da, f.derivative(z, a), out=self._dz)  # dz = da * f'(z)
-        np.matmul(dz, a_prev.T, out=self.dW)  # dW = dz @ a_prev.T
-        np.sum(dz, axis=1, keepdims=True, out=self.db)  # db = dz.sum(axis=1, keepdims=True)
-        return np.matmul(self.W.T, dz, out=self._da_prev)  # da_prev = W.T @ dz
+        np.matmul(dz, a_prev.T, out=self._dW)  # dW = dz @ a_prev.T
+        dz.sum(axis=1, keepdims=True, out=self._db)  # db = dz.sum(axis=1, keepdims=True)
+        return np.matmul(self._W.T, dz, out=self._da_prev)  # da_prev = W.T @ dz
 
     def step(self, learning_rate: float) -> None:
         """Gradient descent: W -= α·dW, b -= α·db (one in-place update of the flat storage)."""
