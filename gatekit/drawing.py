@@ -195,21 +195,23 @@ def wires(
     units = circuit.units
     values = [u.value for u in units] if values is None else values
     grads = [u.grad for u in units] if grads is None else grads
-    biggest = max((abs(g) for g, u in zip(grads, units, strict=True)
-                   if g is not None and not isinstance(u, Constant)), default=0.0) or 1.0
+    is_constant = [isinstance(u, Constant) for u in units]
+    known = [abs(g) for g, c in zip(grads, is_constant, strict=True) if g is not None and not c]
+    biggest = max(known, default=0.0) or 1.0  # wire looks are relative to the largest |grad|
     result = []
-    for unit, value, grad in zip(units, values, grads, strict=True):
-        constant = isinstance(unit, Constant)
-        value_text = "?" if value is None else _fmt(value)
+    for unit, value, grad, constant in zip(units, values, grads, is_constant, strict=True):
         if constant or grad is None or grad == 0.0 or not math.isfinite(grad):
             colour, width, opacity = (CONSTANT_COLOUR if constant else IDLE_WIRE), 1.0, 0.8
         else:
             strength = math.sqrt(abs(grad) / biggest)
             colour = POSITIVE_WIRE if grad > 0 else NEGATIVE_WIRE
             width, opacity = 1.0 + 4.0 * strength, 0.35 + 0.65 * strength
-        grad_text = "" if constant or grad is None else _fmt(grad)
-        result.append(Wire(unit.name or "", value_text, grad_text, constant, colour, width,
-                           opacity))
+        result.append(Wire(
+            name=unit.name or "",
+            value_text="?" if value is None else _fmt(value),
+            grad_text="" if constant or grad is None else _fmt(grad),
+            constant=constant, colour=colour, width=width, opacity=opacity,
+        ))
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import ipywidgets as widgets
 import pytest
@@ -72,6 +73,23 @@ def test_pull_moves_the_circuit_and_the_sliders_follow_once():
     assert new_output == circuit.value > start_output
     assert slider_values(explorer) == circuit.values() != start_sliders
     assert len(explorer.history) == points + 1  # the sliders' echoes ran no forward pass
+
+
+def test_a_pull_moves_only_the_inputs_asked_for():
+    circuit = neuron()
+    explorer = gk.explore(circuit, move=["a", "b", "c"])
+    start = circuit.values()
+    explorer.pull()
+    moved = {name for name, value in circuit.values().items() if value != start[name]}
+    assert moved == {"a", "b", "c"}
+
+
+def test_the_history_plot_draws_every_output_so_far():
+    explorer = gk.explore(neuron())
+    for _ in range(3):
+        explorer.pull()
+    polyline = re.search(r'<polyline points="([^"]*)"', svg_of(explorer.history_plot))
+    assert len(polyline.group(1).split()) == len(explorer.history) == 4
 
 
 def test_a_negative_force_lowers_the_output():
