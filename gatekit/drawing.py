@@ -57,10 +57,11 @@ class CircuitLayout:
     units: tuple[Point, ...]  # label point of unit i (as in circuit.units)
     segments: tuple[tuple[int, Point, Point], ...]  # (unit index, start, end) of each wire piece
     columns: int
-    rows: int
+    rows: float  # one more than the lowest row (rows can be fractional: a gate amid its inputs)
 
     @property
     def x_limits(self) -> tuple[float, float]:
+        """Left and right, with room for the texts of the first and last wires."""
         return -0.7, self.columns - 0.3
 
     @property
@@ -76,15 +77,18 @@ class CircuitLayout:
 
     @property
     def size_inches(self) -> tuple[float, float]:
+        """The picture's size in inches (width, height), as matplotlib takes it."""
         width, height = self._natural_inches()
         return width * self.scale, height * self.scale
 
     @property
     def size_pixels(self) -> tuple[int, int]:
+        """The picture's size in pixels (width, height), for PNG and SVG alike."""
         width, height = self.size_inches
         return round(width * DPI), round(height * DPI)
 
     def font_points(self, base: float = FONT_POINTS) -> float:
+        """A font size, shrunk with the picture."""
         return base * self.scale
 
     def _natural_inches(self) -> tuple[float, float]:
@@ -133,7 +137,7 @@ def compute_layout(circuit: Circuit) -> CircuitLayout:
         units=tuple(point(("unit", i)) for i in range(len(circuit.units))),
         segments=tuple(segments),
         columns=max(column.values()) + 1,
-        rows=round(max(row.values()) - top) + 1,
+        rows=max(row.values()) - top + 1.0,
     )
 
 

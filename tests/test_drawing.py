@@ -108,7 +108,7 @@ def test_a_circuit_shows_itself_as_a_png():
 
 
 @pytest.mark.parametrize("make", CIRCUITS)
-def test_layout_runs_left_to_right_without_overlaps(make):
+def test_layout_runs_left_to_right_within_the_picture_without_overlaps(make):
     circuit = make()
     layout = compute_layout(circuit)
     for _, (x1, _), (x2, _) in layout.segments:
@@ -116,6 +116,9 @@ def test_layout_runs_left_to_right_without_overlaps(make):
     output = circuit.units.index(circuit.output)
     assert layout.units[output][0] == layout.columns - 1
     points = list(layout.gates) + list(layout.units)
+    (left, right), (top, bottom) = layout.x_limits, layout.y_limits
+    for x, y in points:  # room for the value above and the grad below every wire
+        assert left < x - 0.5 and x + 0.5 < right and top < y - 0.5 and y + 0.5 < bottom
     for (xa, ya), (xb, yb) in itertools.combinations(points, 2):
         assert xa != xb or abs(ya - yb) >= 1.0
 
