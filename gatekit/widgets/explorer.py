@@ -73,7 +73,7 @@ class CircuitExplorer(widgets.VBox):
             readout_format=".4f",
         )
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
-                                          tooltip="one step of every input along its grad")
+                                          tooltip="one step of the inputs along their grads")
         self.pull_button.on_click(lambda _: self.pull())
         self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="keep pulling")
