@@ -30,7 +30,8 @@ the same summation order, so its gradients equal `dW` and `db` entry by entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,6 +49,9 @@ __all__ = [
     "svm_loss",
     "mean_squared_error",
     "LOSSES",
+    "WeightGradientTrace",
+    "trace_weight_gradient",
+    "check_layer_backward",
 ]
 
 
@@ -436,7 +440,7 @@ class MLP:
         return f"MLP({self.sizes}, {', '.join(layer.activation.name for layer in self.layers)})"
 
 
-# ----- losses: each returns the loss and its gradient for the network's outputs -------------------
+# ----- losses: each returns the loss and its gradient for the network's outputs ----------------
 def _check_targets(what: str, targets: object, outputs: np.ndarray) -> np.ndarray:
     """Targets as an array shaped like the outputs (a flat vector is fine for one output)."""
     targets = np.asarray(targets, dtype=np.float64)
@@ -476,3 +480,88 @@ def mean_squared_error(
 
 # Every loss by name.
 LOSSES = {"svm": svm_loss, "mse": mean_squared_error}
+
+
+# ----- looking inside: one entry of dW in the scalar circuit -----------------------------------
+@dataclass(frozen=True)
+class WeightGradientTrace:
+    """How a circuit makes one entry of dW for one example: the Units it uses and the
+    chain-rule lines, with their numbers."""
+
+    units: tuple[Unit, ...]
+    lines: tuple[str, ...]
+
+
+def trace_weight_gradient(
+    model: MLP, circuit: Circuit, layer: int, i: int, j: int
+) -> WeightGradientTrace:
+    """The Units and sums behind dW{layer}[i,j] in `model.to_circuit(x)` after its backward.
+
+    dW[i,j] = dz[i] · a_prev[j]; dz[i] = da[i] · f'(z[i]); and da[i] is the sum of products
+    W_next[k,i] · dz_next[k] over the next layer (the force itself for the last layer). The
+    Units: the weight, a_prev[j], z[i] and a[i], and each W_next[k,i] and z_next[k].
+    """
+    if not 1 <= layer <= len(model.layers):
+        raise ValueError(f"layer must be 1 to {len(model.layers)} (counted from 1), not {layer}")
+    dense = model.layers[layer - 1]
+    if not (0 <= i < dense.n_outputs and 0 <= j < dense.n_inputs):
+        raise ValueError(f"dW{layer} has shape {dense.W.shape}; there is no entry [{i},{j}]")
+    by_name = {unit.name: unit for unit in circuit.units}
+    weight = by_name[f"W{layer}[{i},{j}]"]
+    product = next(gate for gate in circuit.gates if weight in gate.inputs)
+    a_prev = next(unit for unit in product.inputs if unit is not weight)
+    z = by_name[f"z{layer}[{i}]"]
+    a = by_name.get(f"a{layer}[{i}]", z)
+    units = [weight, a_prev, z] + ([] if a is z else [a])
+    lines = [
+        f"dW{layer}[{i},{j}] = dz{layer}[{i}] · {a_prev.name} = {z.grad:.4g} · {a_prev.value:.4g}"
+        f" = {weight.grad:.4g}"
+    ]
+    if a is not z:
+        slope = float(dense.activation.derivative(np.array(z.value), np.array(a.value)))
+        lines.append(f"dz{layer}[{i}] = da{layer}[{i}] · {dense.activation.name}'(z{layer}[{i}])"
+                     f" = {a.grad:.4g} · {slope:.4g} = {z.grad:.4g}")
+    if layer == len(model.layers):
+        lines.append(f"da{layer}[{i}] = {a.grad:.4g}: the force on the output")
+    else:
+        following = range(model.layers[layer].n_outputs)
+        pairs = [(by_name[f"W{layer + 1}[{k},{i}]"], by_name[f"z{layer + 1}[{k}]"])
+                 for k in following]
+        units += [unit for pair in pairs for unit in pair]
+        symbols = " + ".join(f"W{layer + 1}[{k},{i}] · dz{layer + 1}[{k}]" for k in following)
+        numbers = " + ".join(f"{w.value:.4g} · {zk.grad:.4g}" for w, zk in pairs)
+        lines.append(f"da{layer}[{i}] = {symbols} = {numbers} = {a.grad:.4g}")
+    return WeightGradientTrace(tuple(units), tuple(lines))
+
+
+# ----- try it: the four equations by hand ------------------------------------------------------
+def check_layer_backward(backward: Callable[..., object], trials: int = 5, seed: int = 0) -> str:
+    """Check a hand-written relu layer `backward(da, z, a_prev, W) -> (dW, db, da_prev)`
+    against Dense.backward on seeded random layers and batches; say what is wrong, or that
+    all is right. A blank line (`dW = ...`) reads as not written yet."""
+    rng = np.random.default_rng(seed)
+    for _ in range(trials):
+        n_inputs, n_outputs, batch = (int(n) for n in rng.integers(1, 6, size=3))
+        layer = Dense(n_inputs, n_outputs, "relu", seed=rng)
+        layer.b = rng.normal(size=(n_outputs, 1))
+        a_prev, da = rng.normal(size=(n_inputs, batch)), rng.normal(size=(n_outputs, batch))
+        layer.forward(a_prev)
+        da_prev = layer.backward(da)
+        expected = (layer.dW, layer.db, da_prev)
+        where = f"a {n_inputs}→{n_outputs} layer on a batch of {batch}"
+        try:
+            given = backward(da.copy(), layer.z.copy(), a_prev.copy(), layer.W.copy())
+        except Exception as error:  # the learner's code: report, never raise
+            return f"✗ backward raised {type(error).__name__} on {where}: {error}"
+        if not isinstance(given, tuple) or len(given) != 3:
+            return "✗ backward should return three arrays: dW, db, da_prev"
+        for name, mine, right in zip(("dW", "db", "da_prev"), given, expected, strict=True):
+            if mine is Ellipsis:
+                return f"{name} is not written yet (it is still ...)"
+            mine = np.asarray(mine, dtype=np.float64)
+            if mine.shape != right.shape:
+                return f"✗ {name} has shape {mine.shape} on {where}; it should be {right.shape}"
+            if not np.allclose(mine, right, rtol=1e-9, atol=1e-12):
+                error = float(np.max(np.abs(mine - right)))
+                return f"✗ {name} is wrong on {where}: off by up to {error:.3g}"
+    return f"✓ dW, db and da_prev match the matrix form on all {trials} random layers."

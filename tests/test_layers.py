@@ -9,7 +9,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import gatekit as gk
-from gatekit.layers import ACTIVATIONS, MLP, Dense, mean_squared_error, svm_loss
+from gatekit.layers import (
+    ACTIVATIONS,
+    MLP,
+    Dense,
+    check_layer_backward,
+    mean_squared_error,
+    svm_loss,
+    trace_weight_gradient,
+)
 
 H = 1e-6  # central-difference step; float64 leaves about 1e-9 relative error
 
@@ -264,3 +272,56 @@ def test_mlp_is_a_trainable_model_for_gk_ml_train() -> None:
     assert history.loss[-1] < history.loss[0]
     model.set_parameters(start)
     np.testing.assert_array_equal(model.parameters(), start)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity"])
+def test_trace_of_a_dW_entry_multiplies_out_to_the_matrix_form(activation: str) -> None:
+    model = MLP([2, 3, 2, 1], activation=activation, seed=5)
+    x = np.array([0.7, -0.4])
+    model.forward(x.reshape(2, 1))
+    model.backward(np.ones((1, 1)))
+    circuit = model.to_circuit(x)
+    circuit.backward()
+    trace = trace_weight_gradient(model, circuit, 2, 1, 2)
+    names = [unit.name for unit in trace.units]
+    assert names[:3] == ["W2[1,2]", "a1[2]" if activation != "identity" else "z1[2]", "z2[1]"]
+    assert {"W3[0,1]", "z3[0]"} <= set(names)
+    dz = trace.units[2].grad
+    assert dz * trace.units[1].value == pytest.approx(model.layers[1].dW[1, 2], abs=1e-15)
+    assert trace.lines[0].startswith("dW2[1,2] = dz2[1] · ")
+    assert trace.lines[-1].startswith("da2[1] = W3[0,1] · dz3[0] = ")
+    last = trace_weight_gradient(model, circuit, 3, 0, 1)
+    assert last.lines[-1].endswith("the force on the output")
+    with pytest.raises(ValueError, match=r"no entry \[3,0\]"):
+        trace_weight_gradient(model, circuit, 2, 3, 0)
+
+
+def written_backward(da, z, a_prev, W):
+    """The four equations for a relu layer, as a learner would write them."""
+    dz = da * (z > 0)
+    dW = dz @ a_prev.T
+    db = dz.sum(axis=1, keepdims=True)
+    da_prev = W.T @ dz
+    return dW, db, da_prev
+
+
+def test_check_layer_backward_accepts_the_equations_and_names_what_is_wrong() -> None:
+    assert check_layer_backward(written_backward).startswith("✓")
+
+    def blank(da, z, a_prev, W):
+        return ..., ..., ...
+
+    def flat_db(da, z, a_prev, W):
+        dW, db, da_prev = written_backward(da, z, a_prev, W)
+        return dW, db.ravel(), da_prev
+
+    def no_relu(da, z, a_prev, W):
+        return da @ a_prev.T, da.sum(axis=1, keepdims=True), W.T @ da
+
+    def crashes(da, z, a_prev, W):
+        return da @ W
+
+    assert check_layer_backward(blank) == "dW is not written yet (it is still ...)"
+    assert check_layer_backward(flat_db).startswith("✗ db has shape")
+    assert check_layer_backward(no_relu).startswith("✗ dW is wrong")
+    assert check_layer_backward(crashes).startswith("✗ backward raised ValueError")
