@@ -1,9 +1,11 @@
 """gk.exercises: hand-written backward functions checked against the circuit's gradients."""
 
 import inspect
+import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from gatekit import exercises
 from gatekit.exercises import EXERCISES
 
 ALL = list(EXERCISES.values())
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def function_from(source: str):
@@ -215,3 +218,11 @@ def test_exercises_load_no_plotting_or_widgets():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_the_ninja_notebook_has_the_current_blank_of_every_exercise():
+    notebook = json.loads((ROOT / "notebooks" / "06_backprop_ninja.ipynb").read_text())
+    cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    for exercise in ALL:
+        wanted = f"{exercise.template}\n\ngk.exercises.check({exercise.name!r}, backward)"
+        assert wanted in cells, f"notebook 06 lacks the current blank of {exercise.name!r}"
