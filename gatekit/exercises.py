@@ -28,7 +28,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .circuit import Circuit
+from .circuit import Circuit, _fmt
 from .gates import DivGate, MaxGate, ReLUGate
 from .parse import parse
 
@@ -347,12 +347,6 @@ def _blank_gradient_lines(source: str) -> str:
             comment = line[line.index("  #"):] if "  #" in line else ""
             lines[node.lineno - 1] = f"{indent}{target.id} = ...{comment}"
     return "\n".join(lines) + "\n"
-
-
-def _fmt(x: float) -> str:
-    """A number as a person writes it: four significant digits, -0 shown as 0."""
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
 
 
 def _join(words: Iterable[str]) -> str:
