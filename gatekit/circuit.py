@@ -327,7 +327,8 @@ class Circuit:
 
     def __repr__(self) -> str:
         inputs = ", ".join(f"{name}={_fmt(u.value)}" for name, u in self.inputs.items())
-        head = f"{self.output.name} = {_fmt(self.output.value)}: {len(self.gates)} gates"
+        n = len(self.gates)
+        head = f"{self.output.name} = {_fmt(self.output.value)}: {n} gate{'' if n == 1 else 's'}"
         return f"<Circuit {head}; inputs {inputs}>"
 
     def _repr_png_(self) -> bytes:
