@@ -514,23 +514,23 @@ def trace_weight_gradient(
     a = by_name.get(f"a{layer}[{i}]", z)
     units = [weight, a_prev, z] + ([] if a is z else [a])
     lines = [
-        f"dW{layer}[{i},{j}] = dz{layer}[{i}] · {a_prev.name} = {z.grad:.4g} · {a_prev.value:.4g}"
-        f" = {weight.grad:.4g}"
+        f"dW{layer}[{i},{j}] = dz{layer}[{i}] · {a_prev.name} = {z.grad:.5g} · {a_prev.value:.5g}"
+        f" = {weight.grad:.5g}"
     ]
     if a is not z:
         slope = float(dense.activation.derivative(np.array(z.value), np.array(a.value)))
         lines.append(f"dz{layer}[{i}] = da{layer}[{i}] · {dense.activation.name}'(z{layer}[{i}])"
-                     f" = {a.grad:.4g} · {slope:.4g} = {z.grad:.4g}")
+                     f" = {a.grad:.5g} · {slope:.5g} = {z.grad:.5g}")
     if layer == len(model.layers):
-        lines.append(f"da{layer}[{i}] = {a.grad:.4g}: the force on the output")
+        lines.append(f"da{layer}[{i}] = {a.grad:.5g}: the force on the output")
     else:
         following = range(model.layers[layer].n_outputs)
         pairs = [(by_name[f"W{layer + 1}[{k},{i}]"], by_name[f"z{layer + 1}[{k}]"])
                  for k in following]
         units += [unit for pair in pairs for unit in pair]
         symbols = " + ".join(f"W{layer + 1}[{k},{i}] · dz{layer + 1}[{k}]" for k in following)
-        numbers = " + ".join(f"{w.value:.4g} · {zk.grad:.4g}" for w, zk in pairs)
-        lines.append(f"da{layer}[{i}] = {symbols} = {numbers} = {a.grad:.4g}")
+        numbers = " + ".join(f"{w.value:.5g} · {zk.grad:.5g}" for w, zk in pairs)
+        lines.append(f"da{layer}[{i}] = {symbols} = {numbers} = {a.grad:.5g}")
     return WeightGradientTrace(tuple(units), tuple(lines))
 
 
