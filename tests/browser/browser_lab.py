@@ -50,6 +50,9 @@ PAGE_TIMEOUT_MS = 120_000
 NOTEBOOK_RUN_TIMEOUT_MS = 300_000
 SCREENSHOT_TIMEOUT_MS = 10_000
 
+# Widget views' output nodes, as lab_helpers.js marks them.
+WIDGET_VIEW = "[data-gatekit-widget-view]"
+
 # JupyterLab user settings for the session. Windowing off: every cell is in the DOM, so every
 # widget view of a notebook renders and can be checked, not only those in the viewport.
 LAB_USER_SETTINGS = {
@@ -186,8 +189,10 @@ class LabServer:
 
 @dataclass
 class Findings:
-    """What went wrong in one notebook after running all its cells, as a learner would see it."""
+    """What went wrong in one notebook right after running all its cells, as a learner would
+    see it, and which kernel ran it."""
 
+    kernel: str
     code_cells: int
     unexecuted: list[int]
     error_outputs: list[str]
@@ -204,6 +209,9 @@ class Lab:
         self.server = server
         self.console: list[str] = []
         self._panel_ids: dict[str, str] = {}
+        # Findings of every notebook run in this session, so a notebook that one test already ran
+        # (the welcome notebook, before its explorer tests) is not run a second time.
+        self.runs: dict[str, Findings] = {}
         page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
         page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
 
@@ -214,32 +222,31 @@ class Lab:
         self.page.evaluate("async () => { await window.jupyterapp.restored; }")
         self.page.evaluate((HERE / "lab_helpers.js").read_text())
 
-    def open(self, name: str) -> None:
-        """Open a notebook in a new tab with a fresh kernel, ready to run."""
+    def run_notebook(self, name: str) -> Findings:
+        """Open a notebook with a fresh kernel, run all cells, wait until the kernel is idle and
+        every widget view has rendered; screenshot its first widget view (the explorer, in most
+        chapters) and record the findings. The notebook stays open until `close`."""
         self._panel_ids[name] = self.page.evaluate(
             "async (path) => await window.gatekitLab.open(path)", name
         )
         self.page.wait_for_function(
-            "(path) => (window.gatekitLab.kernel(path) || {}).status === 'idle'",
-            arg=name,
+            "(path) => (window.gatekitLab.kernel(path) || {}).status === 'idle'", arg=name
         )
-
-    def kernel_name(self, name: str) -> str:
-        """The name of the kernel spec the notebook is running."""
-        return self.page.evaluate("(path) => window.gatekitLab.kernel(path).name", name)
-
-    def run_all(self, name: str) -> Findings:
-        """Run every cell, wait until the kernel is idle and every widget view has rendered."""
         self.page.evaluate("async (path) => { await window.gatekitLab.runAll(path); }", name)
         self.page.wait_for_function(
             "(path) => window.gatekitLab.settled(path)", arg=name, timeout=NOTEBOOK_RUN_TIMEOUT_MS
         )
-        return self.findings(name)
+        findings = self.findings(name)
+        views = self.notebook(name).locator(WIDGET_VIEW)
+        self.screenshot(name, views.first if findings.view_states else None)
+        self.runs[name] = findings
+        return findings
 
     def findings(self, name: str) -> Findings:
         """Read the notebook's outputs, widget views and kernel messages as they are now."""
         raw = self.page.evaluate("(path) => window.gatekitLab.findings(path)", name)
         return Findings(
+            kernel=raw["kernel"],
             code_cells=raw["codeCells"],
             unexecuted=raw["unexecuted"],
             error_outputs=raw["errorOutputs"],
@@ -267,5 +274,10 @@ class Lab:
         return path
 
     def close(self, name: str) -> None:
-        """Shut the notebook's kernel down and close its tab, unsaved."""
-        self.page.evaluate("async (path) => { await window.gatekitLab.close(path); }", name)
+        """Start shutting the notebook's kernel down and close its tab, unsaved. The next
+        notebook does not wait for it; `wait_for_shutdowns` does."""
+        self.page.evaluate("(path) => { window.gatekitLab.close(path); }", name)
+
+    def wait_for_shutdowns(self) -> None:
+        """Return once every kernel `close` asked to shut down has stopped."""
+        self.page.evaluate("async () => { await window.gatekitLab.allClosed(); }")

@@ -56,6 +56,7 @@ def lab(lab_server: LabServer, chromium: Any) -> Iterator[Lab]:
     try:
         session.start()
         yield session
+        session.wait_for_shutdowns()
     finally:
         (ARTIFACTS / "browser-console.log").write_text("\n".join(session.console) + "\n")
         context.close()

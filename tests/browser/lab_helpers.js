@@ -4,6 +4,7 @@
 (() => {
   const app = window.jupyterapp;
   const WIDGET_MIME = 'application/vnd.jupyter.widget-view+json';
+  const closing = [];
 
   function panelFor(path) {
     for (const widget of app.shell.widgets('main')) {
@@ -135,6 +136,7 @@
         }
       });
       return {
+        kernel: panel.sessionContext.session.kernel.name,
         codeCells: cells.filter((cell) => cell.cell_type === 'code').length,
         unexecuted,
         errorOutputs,
@@ -168,10 +170,19 @@
       });
     },
 
-    async close(path) {
+    // Close the tab now, unsaved, and ask the server to shut its session and kernel down;
+    // allClosed() waits for every shutdown asked for.
+    close(path) {
       const panel = panelFor(path);
-      await panel.sessionContext.shutdown();
+      const session = panel.sessionContext.session;
       panel.dispose();
+      if (session) {
+        closing.push(app.serviceManager.sessions.shutdown(session.id));
+      }
+    },
+
+    async allClosed() {
+      await Promise.allSettled(closing);
     },
   };
 })();

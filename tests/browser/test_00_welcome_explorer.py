@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_lab import ARTIFACTS, Findings, Lab
+from browser_lab import ARTIFACTS, WIDGET_VIEW, Findings, Lab
 from playwright.sync_api import expect
 
 WELCOME = "00_welcome.ipynb"
@@ -61,15 +61,14 @@ class Welcome:
 
 @pytest.fixture(scope="module")
 def welcome(lab: Lab) -> Iterator[Welcome]:
-    """00_welcome.ipynb opened and run; its kernel is shut down after this module."""
-    lab.open(WELCOME)
+    """00_welcome.ipynb opened and run; its kernel is shut down after this module. (This file
+    runs before test_every_notebook.py, which then reuses the findings of this run.)"""
     try:
-        findings = lab.run_all(WELCOME)
-        explorers = lab.notebook(WELCOME).locator("[data-gatekit-widget-view]").filter(
+        findings = lab.run_notebook(WELCOME)
+        explorers = lab.notebook(WELCOME).locator(WIDGET_VIEW).filter(
             has=lab.page.locator(".widget-button", has_text="Pull")
         )
         page = Welcome(lab, findings, explorers.first, explorers.last)
-        lab.screenshot("00_welcome-explorer", page.neuron)
         yield page
         lab.screenshot("00_welcome-explorer-after-tests", page.neuron)
     finally:
