@@ -139,8 +139,24 @@ def _checked_parameters(values: object, size: int) -> np.ndarray:
 
 
 # ----- models trained one point at a time ----------------------------------------------------
-class _OnePointAtATime:
-    """`train_step` for models that learn from one random point per iteration."""
+class _CheckedTraining:
+    """`train_step` that checks the data and hyperparameters once, for every model here."""
+
+    def _train_on(self, points: np.ndarray, labels: np.ndarray, step_size: float,
+                  regularization: float, rng: np.random.Generator) -> StepResult:
+        """One training iteration on data already checked."""
+        raise NotImplementedError
+
+    def train_step(self, points: np.ndarray, labels: np.ndarray, step_size: float,
+                   regularization: float, rng: np.random.Generator) -> StepResult:
+        """One training iteration (see the subclass), after refusing bad data or settings."""
+        points, labels = check_data(points, labels)
+        step_size, regularization = _checked_hyperparameters(step_size, regularization)
+        return self._train_on(points, labels, step_size, regularization, rng)
+
+
+class _OnePointAtATime(_CheckedTraining):
+    """Training for models that learn from one random point per iteration."""
 
     def _learn(
         self, x: float, y: float, label: int, step_size: float, regularization: float
@@ -148,17 +164,9 @@ class _OnePointAtATime:
         """Learn from one point; return its score before the step and the pull on it."""
         raise NotImplementedError
 
-    def train_step(
-        self,
-        points: np.ndarray,
-        labels: np.ndarray,
-        step_size: float,
-        regularization: float,
-        rng: np.random.Generator,
-    ) -> StepResult:
+    def _train_on(self, points: np.ndarray, labels: np.ndarray, step_size: float,
+                  regularization: float, rng: np.random.Generator) -> StepResult:
         """Pick one point with `rng`, learn from it, report its pull and hinge cost."""
-        points, labels = check_data(points, labels)
-        step_size, regularization = _checked_hyperparameters(step_size, regularization)
         i = int(rng.integers(len(points)))
         label = int(labels[i])
         score, pull = self._learn(points[i, 0], points[i, 1], label, step_size, regularization)
@@ -394,7 +402,7 @@ def hinge_loss_parts(circuit: Circuit) -> dict[str, float]:
     return {u.name: u.value for u in wanted} | {"loss": circuit.value}  # type: ignore[misc]
 
 
-class HingeLossClassifier(_LinearScores):
+class HingeLossClassifier(_LinearScores, _CheckedTraining):
     """A linear classifier trained by gradient descent on the whole `hinge_loss` circuit.
 
     Each step pulls the loss down (force -1) and moves w by `step_size * grad`; the
@@ -418,17 +426,9 @@ class HingeLossClassifier(_LinearScores):
             self._built_for = key
         return self._circuit
 
-    def train_step(
-        self,
-        points: np.ndarray,
-        labels: np.ndarray,
-        step_size: float,
-        regularization: float,
-        rng: np.random.Generator,
-    ) -> StepResult:
+    def _train_on(self, points: np.ndarray, labels: np.ndarray, step_size: float,
+                  regularization: float, rng: np.random.Generator) -> StepResult:
         """One batch step on every point: forward, pull the loss down, step w (rng unused)."""
-        points, labels = check_data(points, labels)
-        step_size, regularization = _checked_hyperparameters(step_size, regularization)
         circuit = self.loss_circuit(points, labels, regularization)
         loss = circuit.forward(**{f"w{k}": value for k, value in enumerate(self.w.tolist())})
         grads = circuit.backward(-1.0)
