@@ -163,20 +163,24 @@ def _activation(name: str | Activation) -> Activation:
 def _check_shape(what: str, array: np.ndarray, expected: tuple[int, ...], hint: str = "") -> None:
     """A ValueError naming the expected and the received shape when they differ."""
     if array.shape != expected:
-        raise ValueError(
-            f"{what} should have shape {expected}{hint} but has shape {array.shape}"
-        )
+        raise ValueError(f"{what} should have shape {expected}{hint} but has shape {array.shape}")
+
+
+def _copy_into(what: str, view: np.ndarray, values: object) -> None:
+    """Copy `values` into the parameter view in place (so views stay views), shape-checked."""
+    values = np.asarray(values, dtype=np.float64)
+    _check_shape(what, values, view.shape)
+    view[...] = values
 
 
 def _as_matrix(what: str, data: object, rows: int) -> np.ndarray:
     """`data` as a float64 matrix with `rows` rows (no copy when it already is one)."""
     array = np.asarray(data, dtype=np.float64)
     if array.ndim != 2 or array.shape[0] != rows:
-        expected = f"({rows}, batch)"
+        transposed = array.ndim == 2 and array.shape[1] == rows
         raise ValueError(
-            f"{what} should have shape {expected} (one column per example) but has shape"
-            f" {array.shape}" + (" -- transpose it?" if array.ndim == 2 and
-                                 array.shape[1] == rows else "")
+            f"{what} should have shape ({rows}, batch), one column per example, but has shape"
+            f" {array.shape}" + (" (transpose it?)" if transposed else "")
         )
     return array
 
@@ -229,9 +233,7 @@ class Dense:
 
     @W.setter
     def W(self, value: np.ndarray) -> None:
-        value = np.asarray(value, dtype=np.float64)
-        _check_shape("W", value, self._W.shape)
-        self._W[...] = value
+        _copy_into("W", self._W, value)
 
     @property
     def b(self) -> np.ndarray:
@@ -240,9 +242,7 @@ class Dense:
 
     @b.setter
     def b(self, value: np.ndarray) -> None:
-        value = np.asarray(value, dtype=np.float64)
-        _check_shape("b", value, self._b.shape)
-        self._b[...] = value
+        _copy_into("b", self._b, value)
 
     @property
     def dW(self) -> np.ndarray:
@@ -308,7 +308,7 @@ class MLP:
         self,
         sizes: Sequence[int],
         activation: str | Activation = "relu",
-        seed: int = 0,
+        seed: int | np.random.Generator = 0,
         output_activation: str | Activation = "identity",
     ) -> None:
         sizes = list(sizes)
@@ -428,9 +428,7 @@ class MLP:
 
     def set_parameters(self, values: np.ndarray) -> None:
         """Restore every weight and bias from an array made by `parameters()`."""
-        values = np.asarray(values, dtype=np.float64)
-        _check_shape("the parameters", values, self.flat_parameters.shape)
-        self.flat_parameters[...] = values
+        _copy_into("the parameters", self.flat_parameters, values)
 
     def drawable_circuit(self) -> Circuit | None:
         """None: a whole batch through a network is too big to draw (see to_circuit)."""
