@@ -39,7 +39,7 @@ _INPUT_RANGE = 3.0  # random points have every input in [-3, 3] ...
 _FORCE_RANGE = (0.5, 2.0)  # ... and a force on the output of either sign, this large
 _KINK_MARGIN = 0.1  # max and relu are checked away from their kinks, where no gradient exists
 _DIVISOR_MARGIN = 0.5  # division away from a zero divisor, where the gradient blows up
-_MAX_DRAWS = 10_000
+_MAX_DRAWS = 10_000  # random points tried before giving up on an expression with no smooth point
 
 
 @dataclass(frozen=True)
