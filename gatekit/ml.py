@@ -196,14 +196,16 @@ class PullTrainedModel(_OnePointAtATime):
         self.units = {name: Unit(check_number(v, name), name=name) for name, v in values.items()}
         self.unit_out: Unit | None = None
         self.circuit: Circuit | None = None
-        self.pull = 0.0
 
     def _score(self, x: Unit, y: Unit) -> Unit:
         """Build the gates from inputs x, y and the parameter Units to the score Unit."""
         raise NotImplementedError
 
     def forward(self, x: Unit | float, y: Unit | float) -> Unit:
-        """Build this point's circuit from the Units, run it forward, return the score Unit."""
+        """Build this point's circuit from the Units, run it forward, return the score Unit.
+
+        Numbers become new Units; an unnamed input Unit is named `x` or `y` for the drawing.
+        """
         x_unit, y_unit = (_as_named_unit(v, name) for v, name in ((x, "x"), (y, "y")))
         self.unit_out = self._score(x_unit, y_unit).named("score")
         self.circuit = Circuit(self.unit_out)
@@ -220,7 +222,6 @@ class PullTrainedModel(_OnePointAtATime):
         for name in self.spring_names:
             unit = self.units[name]
             unit.grad += -regularization * unit.value
-        self.pull = pull
         return pull
 
     def parameter_update(self, step_size: float = 0.01) -> None:

@@ -6,6 +6,9 @@ bands (below -1, -1…0, 0…1, above 1), so the boundary (score 0) and both mar
 as a filled contour whose pixels are simply replaced every frame. Every other artist (points,
 the highlighted point, the accuracy and loss curves) is updated in place too.
 
+The circuit drawing (`gk.draw`) shows the latest step's values and grads; it is redrawn on
+Step and when Play pauses, not during Play, where it would cost more than the frame itself.
+
 Speed: axes, ticks and labels are drawn once into a kept background (again only when a limit
 changes: the curves' axes grow by doubling); a frame restores it, draws the moving artists on
 top (matplotlib's blitting, on the Agg buffer) and encodes the PNG with light compression.
@@ -156,7 +159,8 @@ class TrainingExplorer(widgets.VBox):
 
     @shows_errors
     def reset(self) -> None:
-        """Restore the starting parameters, the seeded picking order and an empty history."""
+        """Restore the starting parameters, the seeded picking order and an empty history
+        (points added since stay, so the same start can be tried on the changed data)."""
         self.play.playing = False
         self.model.set_parameters(self.start)
         self.rng = np.random.default_rng(self.seed)
