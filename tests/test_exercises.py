@@ -226,3 +226,8 @@ def test_the_ninja_notebook_has_the_current_blank_of_every_exercise():
     for exercise in ALL:
         wanted = f"{exercise.template}\n\ngk.exercises.check({exercise.name!r}, backward)"
         assert wanted in cells, f"notebook 06 lacks the current blank of {exercise.name!r}"
+
+
+def test_an_expression_with_no_smooth_point_is_refused():
+    with pytest.raises(ValueError, match="found no point where every gate"):
+        exercises.check("1 / (a - a)", lambda a, dx: 0.0)
