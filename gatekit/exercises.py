@@ -39,6 +39,7 @@ _INPUT_RANGE = 3.0  # random points have every input in [-3, 3] ...
 _FORCE_RANGE = (0.5, 2.0)  # ... and a force on the output of either sign, this large
 _KINK_MARGIN = 0.1  # max and relu are checked away from their kinks, where no gradient exists
 _DIVISOR_MARGIN = 0.5  # division away from a zero divisor, where the gradient blows up
+_BUILD_DRAWS = 100  # random points tried to build an expression undefined at its defaults
 _MAX_DRAWS = 10_000  # random points tried before giving up on an expression with no smooth point
 
 
@@ -150,11 +151,11 @@ def check(
     A wrong gradient gives a result that says so; a malformed function raises TypeError.
     """
     title, expression = _title_and_expression(task)
-    circuit = _circuit_for(expression)
-    input_names, force_name = _signature(backward, list(circuit.inputs), title)
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise ValueError(f"points must be a positive whole number, not {points!r}")
     rng = random.Random(seed)
+    circuit = _circuit_for(expression, rng)
+    input_names, force_name = _signature(backward, list(circuit.inputs), title)
     worst: dict[str, Mismatch] = {}
     blank: set[str] = set()
     for _ in range(points):
@@ -207,16 +208,42 @@ def _title_and_expression(task: Exercise | str) -> tuple[str, str]:
     return task, task
 
 
-def _circuit_for(expression: str) -> Circuit:
-    """The expression as a circuit, or a ValueError that also lists the exercise names."""
+def _circuit_for(expression: str, rng: random.Random) -> Circuit:
+    """The expression as a circuit, built where it is defined (`1 / (a - 1)` is not at a = 1).
+
+    An expression gatekit cannot read, or that is defined nowhere we look, raises a ValueError
+    that also lists the exercise names.
+    """
     try:
         return parse(expression)
-    except ValueError as error:
-        names = ", ".join(EXERCISES)
-        raise ValueError(
-            f"{expression!r} is neither an exercise ({names}) nor an expression gatekit reads:"
-            f" {error}"
-        ) from None
+    except (ValueError, ArithmeticError) as error:
+        first_error = error
+    for _ in range(_BUILD_DRAWS):
+        values = {name: _draw(rng) for name in _variable_names(expression)}
+        try:
+            return parse(expression, **values)
+        except (ValueError, ArithmeticError):
+            continue
+    names = ", ".join(EXERCISES)
+    raise ValueError(
+        f"{expression!r} is neither an exercise ({names}) nor an expression gatekit can build:"
+        f" {first_error}"
+    ) from None
+
+
+def _variable_names(expression: str) -> set[str]:
+    """The names an expression uses as variables, not as functions; none if it cannot be read."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return set()
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called}
+
+
+def _draw(rng: random.Random) -> float:
+    """One random input value, rounded so that messages read easily."""
+    return round(rng.uniform(-_INPUT_RANGE, _INPUT_RANGE), 2)
 
 
 def _signature(
@@ -302,9 +329,7 @@ def _smooth_point(circuit: Circuit, rng: random.Random) -> dict[str, float]:
     Sets the circuit to that point and returns it.
     """
     for _ in range(_MAX_DRAWS):
-        point = {
-            name: round(rng.uniform(-_INPUT_RANGE, _INPUT_RANGE), 2) for name in circuit.inputs
-        }
+        point = {name: _draw(rng) for name in circuit.inputs}
         try:
             circuit.forward(**point)
         except (ValueError, ZeroDivisionError):

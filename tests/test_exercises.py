@@ -199,7 +199,7 @@ def test_the_learners_own_errors_surface_unchanged():
 
 
 def test_unknown_tasks_are_named():
-    with pytest.raises(ValueError, match="neither an exercise .*mul.*nor an expression"):
+    with pytest.raises(ValueError, match="neither an exercise .*mul.*nor an expression gatekit"):
         exercises.check("mul(", lambda a, dx: a)
     with pytest.raises(KeyError, match="no exercise 'mull'; the exercises are mul, add"):
         exercises.get("mull")
@@ -229,5 +229,14 @@ def test_the_ninja_notebook_has_the_current_blank_of_every_exercise():
 
 
 def test_an_expression_with_no_smooth_point_is_refused():
-    with pytest.raises(ValueError, match="found no point where every gate"):
+    with pytest.raises(ValueError, match="nor an expression gatekit can build: division by zero"):
         exercises.check("1 / (a - a)", lambda a, dx: 0.0)
+    with pytest.raises(ValueError, match="found no point where every gate"):
+        exercises.check("1 / (relu(a) - relu(a) + 0.01)", lambda a, dx: 0.0)
+
+
+def test_an_expression_undefined_at_its_default_values_is_still_checked():
+    def backward(a, dx):
+        return -1.0 / (a - 1) ** 2 * dx
+
+    assert exercises.check("1 / (a - 1)", backward).ok
