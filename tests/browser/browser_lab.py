@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,9 @@ SERVER_STOP_SECONDS = 30
 PAGE_TIMEOUT_MS = 120_000
 NOTEBOOK_RUN_TIMEOUT_MS = 300_000
 SCREENSHOT_TIMEOUT_MS = 10_000
+
+# Console lines (as Lab records them) that mean JavaScript in the page went wrong.
+PAGE_ERROR_PREFIXES = ("error:", "pageerror:")
 
 # Widget views' output nodes, as lab_helpers.js marks them.
 WIDGET_VIEW = "[data-gatekit-widget-view]"
@@ -104,6 +107,8 @@ class LabServer:
             "JUPYTER_DATA_DIR": str(data),
             "JUPYTER_RUNTIME_DIR": str(self.jupyter / "runtime"),
             "IPYTHONDIR": str(self.jupyter / "ipython"),
+            # In a venv Jupyter looks in the venv's directories first; ours must come first.
+            "JUPYTER_PREFER_ENV_PATH": "0",
         }
 
     def start(self) -> None:
@@ -199,6 +204,7 @@ class Findings:
     stderr_nodes: int
     kernel_errors: list[str]
     view_states: list[str]
+    page_errors: list[str] = field(default_factory=list)  # uncaught JS errors, console errors
 
 
 class Lab:
@@ -226,6 +232,7 @@ class Lab:
         """Open a notebook with a fresh kernel, run all cells, wait until the kernel is idle and
         every widget view has rendered; screenshot its first widget view (the explorer, in most
         chapters) and record the findings. The notebook stays open until `close`."""
+        console_before = len(self.console)
         self._panel_ids[name] = self.page.evaluate(
             "async (path) => await window.gatekitLab.open(path)", name
         )
@@ -237,6 +244,9 @@ class Lab:
             "(path) => window.gatekitLab.settled(path)", arg=name, timeout=NOTEBOOK_RUN_TIMEOUT_MS
         )
         findings = self.findings(name)
+        findings.page_errors = [
+            line for line in self.console[console_before:] if line.startswith(PAGE_ERROR_PREFIXES)
+        ]
         views = self.notebook(name).locator(WIDGET_VIEW)
         self.screenshot(name, views.first if findings.view_states else None)
         self.runs[name] = findings

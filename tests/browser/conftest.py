@@ -8,6 +8,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+try:
+    import playwright  # noqa: F401
+except ImportError as error:  # fail loudly: these tests are never skipped
+    raise ImportError(
+        "The browser tests need Playwright and JupyterLab: pip install -e '.[browser]' "
+        "(make test installs them)."
+    ) from error
+
 from browser_lab import (
     ARTIFACTS,
     CHROMIUM,
@@ -47,7 +56,7 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def lab(lab_server: LabServer, chromium: Any) -> Iterator[Lab]:
+def lab(chromium: Any, lab_server: LabServer) -> Iterator[Lab]:
     """The JupyterLab page every browser test shares."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(PAGE_TIMEOUT_MS)

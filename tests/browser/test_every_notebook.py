@@ -3,13 +3,26 @@ and every widget view renders. nbval proves the cells run; only a browser shows 
 
 from __future__ import annotations
 
+import sys
+
 import pytest
-from browser_lab import Lab, notebook_names
+from browser_lab import Lab, LabServer, notebook_names
 
 
 def test_there_are_notebooks_to_check() -> None:
     """The smoke test below is parametrized over notebooks/; an empty folder would test nothing."""
     assert notebook_names(), "notebooks/ holds no .ipynb files"
+
+
+def test_the_only_python_kernel_is_the_interpreter_running_the_tests(
+    lab_server: LabServer,
+) -> None:
+    """Notebooks must run against the gatekit under test: the venv's Python, not another one."""
+    specs = lab_server.api("GET", "/api/kernelspecs")["kernelspecs"]
+    assert [name for name, spec in specs.items() if spec["spec"]["language"] == "python"] == [
+        "python3"
+    ]
+    assert specs["python3"]["spec"]["argv"][0] == sys.executable
 
 
 @pytest.mark.parametrize("name", notebook_names())
@@ -29,3 +42,4 @@ def test_notebook_runs_cleanly_and_renders_every_widget(lab: Lab, name: str) -> 
     assert findings.stderr_nodes == 0
     assert findings.kernel_errors == [], findings.kernel_errors
     assert set(findings.view_states) <= {"rendered"}, findings.view_states
+    assert findings.page_errors == []
