@@ -58,6 +58,7 @@ __all__ = [
     "hinge_loss_parts",
     "accuracy",
     "mean_hinge_cost",
+    "measure",
     "train",
 ]
 
@@ -454,18 +455,23 @@ class HingeLossClassifier(_LinearScores, _CheckedTraining):
 
 
 # ----- measuring and training ----------------------------------------------------------------
+def measure(model: Trainable, points: object, labels: object) -> tuple[float, float]:
+    """`accuracy` and `mean_hinge_cost` together, from one pass of the model's scores."""
+    point_array, label_array = check_data(points, labels)
+    scores = model.scores(point_array)
+    right = np.where(scores > 0, 1, -1) == label_array
+    return float(np.mean(right)), float(np.mean(np.maximum(0.0, 1.0 - label_array * scores)))
+
+
 def accuracy(model: Trainable, points: object, labels: object) -> float:
     """The fraction of points the model classifies right (score > 0 means +1, as the guide)."""
-    point_array, label_array = check_data(points, labels)
-    predicted = np.where(model.scores(point_array) > 0, 1, -1)
-    return float(np.mean(predicted == label_array))
+    return measure(model, points, labels)[0]
 
 
 def mean_hinge_cost(model: Trainable, points: object, labels: object) -> float:
     """The mean of max(0, 1 - y * score) over the data set: 0 once every point is past its
     margin (no regularization, so it compares across models)."""
-    point_array, label_array = check_data(points, labels)
-    return float(np.mean(np.maximum(0.0, 1.0 - label_array * model.scores(point_array))))
+    return measure(model, points, labels)[1]
 
 
 @dataclass
@@ -481,8 +487,9 @@ class History:
     def record(self, model: Trainable, points: np.ndarray, labels: np.ndarray,
                step: StepResult) -> None:
         """Append the state of `model` after `step`."""
-        self.accuracy.append(accuracy(model, points, labels))
-        self.loss.append(mean_hinge_cost(model, points, labels))
+        right, cost = measure(model, points, labels)
+        self.accuracy.append(right)
+        self.loss.append(cost)
         self.parameters.append(model.parameters())
         self.steps.append(step)
 

@@ -38,7 +38,7 @@ from PIL import Image
 from ..datasets import check_data
 from ..drawing import DPI, draw, layout_of
 from ..gates import check_number
-from ..ml import History, StepResult, Trainable, accuracy, mean_hinge_cost
+from ..ml import History, StepResult, Trainable, measure
 from .base import FigureImage, MessageLine, shows_errors
 
 __all__ = ["TrainingExplorer"]
@@ -296,9 +296,8 @@ class TrainingExplorer(widgets.VBox):
         for artist in self._moving:
             artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self._canvas.buffer_rgba())).save(
-            buffer, format="png", compress_level=1
-        )
+        rgb = np.asarray(self._canvas.buffer_rgba())[:, :, :3]  # opaque: no alpha to encode
+        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         self.figure.image.value = buffer.getvalue()
 
     def _show_step(self) -> None:
@@ -319,8 +318,8 @@ class TrainingExplorer(widgets.VBox):
             self._pull_text.set_text(f"{len(pulling)} of {len(step.indices)} points pull")
 
     def _status_html(self) -> str:
-        right = round(accuracy(self.model, self.points, self.labels) * len(self.points))
-        cost = mean_hinge_cost(self.model, self.points, self.labels)
+        fraction_right, cost = measure(self.model, self.points, self.labels)
+        right = round(fraction_right * len(self.points))
         text = (f"iteration {len(self.history)} · accuracy {right}/{len(self.points)} · "
                 f"mean hinge cost {cost:.3f}")
         if self.last_step is not None:
