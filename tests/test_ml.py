@@ -6,6 +6,9 @@ Expected parameter values are computed here with the protocol's own arithmetic (
 so they are compared exactly.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -295,3 +298,11 @@ def test_train_refuses_bad_iterations_before_touching_the_model():
     with pytest.raises(ValueError, match="label 5 is 2"):
         ml.train(svm, GUIDE_POINTS, GUIDE_LABELS[:5] + [2])
     assert svm.parameters().tolist() == [1.0, -2.0, -1.0]
+
+
+def test_ml_and_datasets_load_without_matplotlib_or_ipywidgets():
+    code = ("import sys, gatekit.ml, gatekit.datasets; "
+            "print([m for m in ('matplotlib', 'ipywidgets') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
