@@ -8,6 +8,7 @@ Kernels and the server are always shut down, whatever the tests did.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -173,11 +174,11 @@ class LabServer:
         assert self.process is not None
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(SERVER_STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of the process group
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         # Kernels run in sessions of their own; any still alive is found by its connection file,
         # which lives in this server's runtime directory.
         runtime = str(self.jupyter / "runtime").encode()

@@ -26,7 +26,7 @@ from browser_lab import (
     Lab,
     LabServer,
 )
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +60,7 @@ def lab(chromium: Any, lab_server: LabServer) -> Iterator[Lab]:
     """The JupyterLab page every browser test shares."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)  # assertions wait as long as actions may
     page = context.new_page()
     session = Lab(page, lab_server)
     try:
