@@ -130,6 +130,17 @@ def _checked_hyperparameters(step_size: float, regularization: float) -> tuple[f
     return step_size, regularization
 
 
+def _checked_step(stepped: dict[str, float]) -> dict[str, float]:
+    """The stepped parameters, or an OverflowError naming one that left the finite numbers."""
+    for name, value in stepped.items():
+        if not np.isfinite(value):
+            raise OverflowError(
+                f"training diverged: {name} would become {value}; "
+                "try a smaller step size or a weaker regularization"
+            )
+    return stepped
+
+
 def _checked_parameters(values: object, size: int) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.shape != (size,):
@@ -226,10 +237,14 @@ class PullTrainedModel(_OnePointAtATime):
         return pull
 
     def parameter_update(self, step_size: float = 0.01) -> None:
-        """Let every parameter respond to its tug: value += step_size * grad."""
+        """Let every parameter respond to its tug: value += step_size * grad (all or none:
+        a step that would overflow raises and moves nothing)."""
         step_size = check_number(step_size, "the step size")
-        for unit in self.units.values():
-            unit.value += step_size * unit.grad
+        stepped = _checked_step(
+            {name: unit.value + step_size * unit.grad for name, unit in self.units.items()}
+        )
+        for name, value in stepped.items():
+            self.units[name].value = value
 
     def learn_from(
         self, x: Unit | float, y: Unit | float, label: int,
@@ -356,8 +371,9 @@ class TwoLayerNet(PullTrainedModel):
         first = values[: 3 * h].reshape(h, 3)
         weights, bias = values[3 * h : 4 * h], values[4 * h]
         points = np.asarray(points, dtype=float)
-        hidden = np.maximum(points @ first[:, :2].T + first[:, 2], 0.0)
-        return hidden @ weights + bias
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging net scores ±inf
+            hidden = np.maximum(points @ first[:, :2].T + first[:, 2], 0.0)
+            return hidden @ weights + bias
 
     def dead_neurons(self, points: np.ndarray) -> list[str]:
         """The hidden neurons that output 0 on every point: no pull reaches them any more."""
@@ -435,7 +451,9 @@ class HingeLossClassifier(_LinearScores, _CheckedTraining):
         loss = circuit.forward(**{f"w{k}": value for k, value in enumerate(self.w.tolist())})
         grads = circuit.backward(-1.0)
         pulls = np.array([unit.grad for unit in self._score_units])
-        self.w = self.w + step_size * np.array([grads["w0"], grads["w1"], grads["w2"]])
+        stepped = _checked_step({name: self.w[k] + step_size * grads[name]
+                                 for k, name in enumerate(("w0", "w1", "w2"))})
+        self.w = np.array(list(stepped.values()))
         return StepResult(np.arange(len(points)), pulls, loss)
 
     def parameters(self) -> np.ndarray:
@@ -460,7 +478,9 @@ def measure(model: Trainable, points: object, labels: object) -> tuple[float, fl
     point_array, label_array = check_data(points, labels)
     scores = model.scores(point_array)
     right = np.where(scores > 0, 1, -1) == label_array
-    return float(np.mean(right)), float(np.mean(np.maximum(0.0, 1.0 - label_array * scores)))
+    with np.errstate(over="ignore"):  # huge scores give an infinite cost, not a warning
+        cost = float(np.mean(np.maximum(0.0, 1.0 - label_array * scores)))
+    return float(np.mean(right)), cost
 
 
 def accuracy(model: Trainable, points: object, labels: object) -> float:

@@ -306,3 +306,17 @@ def test_ml_and_datasets_load_without_matplotlib_or_ipywidgets():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_step_that_would_overflow_moves_nothing():
+    svm = ml.SVM(a=1e308, b=0.0, c=0.0)
+    svm.forward(1.0, 0.0)
+    svm.backward(-1)  # a happy point; the spring alone gives a.grad = -1e308
+    svm.a.grad = 1e308  # a tug that overflows a
+    with pytest.raises(OverflowError, match="a would become inf"):
+        svm.parameter_update(step_size=1.0)
+    assert svm.parameters().tolist() == [1e308, 0.0, 0.0]
+    hinge = ml.HingeLossClassifier([1.0, 0.0, 0.0])
+    with pytest.raises(OverflowError, match="training diverged"):
+        ml.train(hinge, GUIDE_POINTS, GUIDE_LABELS, iterations=1, step_size=1e308)
+    assert hinge.parameters().tolist() == [1.0, 0.0, 0.0]

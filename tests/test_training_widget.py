@@ -183,3 +183,17 @@ def test_a_model_that_is_not_trainable_is_refused():
 def test_bad_data_is_refused_at_once():
     with pytest.raises(ValueError, match="label 0 is 3"):
         TrainingExplorer(ml.SVM(), POINTS, [3, 1, 1, 1, 1, 1])
+
+
+def test_divergence_is_shown_stops_play_and_keeps_the_last_finite_parameters():
+    view = explorer(ml.TwoLayerNet(seed=0), step_size=1.0, regularization=2.0,
+                    iterations_per_frame=50)
+    view.play.playing = True
+    for _ in range(200):
+        view.play.value += 1
+        if not view.play.playing:
+            break
+    assert "training diverged" in view.message.text
+    assert not view.play.playing
+    assert np.all(np.isfinite(view.model.parameters()))
+    np.testing.assert_array_equal(view.model.parameters(), view.history.parameters[-1])

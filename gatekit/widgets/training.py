@@ -153,8 +153,10 @@ class TrainingExplorer(widgets.VBox):
     def step(self, iterations: int | None = None) -> StepResult | None:
         """Train for `iterations` (default: the per-frame slider) and redraw; return the last
         step's result (which points, which pulls, the loss it measured)."""
-        self._train(iterations)
-        self._show(with_circuit=True)
+        try:
+            self._train(iterations)
+        finally:  # what was trained before an error (such as divergence) is shown too
+            self._show(with_circuit=True)
         return self.last_step
 
     @shows_errors
@@ -202,9 +204,14 @@ class TrainingExplorer(widgets.VBox):
 
     @shows_errors
     def _on_play_tick(self, change: dict[str, Any]) -> None:
-        if self.play.playing:
+        if not self.play.playing:
+            return
+        try:
             self._train(None)
-            self._show(with_circuit=False)
+        except Exception:
+            self.play.playing = False  # one error, not one per tick
+            raise
+        self._show(with_circuit=False)
 
     @shows_errors
     def _on_play_toggle(self, change: dict[str, Any]) -> None:
