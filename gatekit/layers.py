@@ -166,6 +166,10 @@ def _check_shape(what: str, array: np.ndarray, expected: tuple[int, ...], hint: 
         raise ValueError(f"{what} should have shape {expected}{hint} but has shape {array.shape}")
 
 
+# The attributes of a Dense layer that are views into its flat storage.
+_VIEWS = ("W", "b", "dW", "db")
+
+
 def _copy_into(what: str, view: np.ndarray, values: object) -> None:
     """Copy `values` into the parameter view in place (so views stay views), shape-checked."""
     values = np.asarray(values, dtype=np.float64)
@@ -215,44 +219,23 @@ class Dense:
         _check_shape("the gradient storage", self.flat_gradients, (size,))
         n_weights = self.n_outputs * self.n_inputs
         shape = (self.n_outputs, self.n_inputs)
-        self._W = self.flat_parameters[:n_weights].reshape(shape)
-        self._b = self.flat_parameters[n_weights:].reshape(self.n_outputs, 1)
-        self._dW = self.flat_gradients[:n_weights].reshape(shape)
-        self._db = self.flat_gradients[n_weights:].reshape(self.n_outputs, 1)
+        self.W = self.flat_parameters[:n_weights].reshape(shape)  # weights, (n_outputs, n_inputs)
+        self.b = self.flat_parameters[n_weights:].reshape(self.n_outputs, 1)  # biases
+        self.dW = self.flat_gradients[:n_weights].reshape(shape)  # dLoss/dW after backward
+        self.db = self.flat_gradients[n_weights:].reshape(self.n_outputs, 1)  # summed over batch
         bound = self.activation.init_bound(self.n_inputs, self.n_outputs)
-        self._W[...] = np.random.default_rng(seed).uniform(-bound, bound, size=shape)
-        self._b[...] = 0.0
+        self.W[...] = np.random.default_rng(seed).uniform(-bound, bound, size=shape)
+        self.b[...] = 0.0
         self._batch = -1  # the batch size the buffers below are allocated for
         self.a_prev: np.ndarray | None = None
 
-    # The parameters are views into the flat storage: assigning copies into it, shape-checked.
-    @property
-    def W(self) -> np.ndarray:
-        """The weights, shape (n_outputs, n_inputs)."""
-        return self._W
-
-    @W.setter
-    def W(self, value: np.ndarray) -> None:
-        _copy_into("W", self._W, value)
-
-    @property
-    def b(self) -> np.ndarray:
-        """The biases, shape (n_outputs, 1)."""
-        return self._b
-
-    @b.setter
-    def b(self, value: np.ndarray) -> None:
-        _copy_into("b", self._b, value)
-
-    @property
-    def dW(self) -> np.ndarray:
-        """dLoss/dW from the last backward, shape (n_outputs, n_inputs)."""
-        return self._dW
-
-    @property
-    def db(self) -> np.ndarray:
-        """dLoss/db from the last backward (summed over the batch), shape (n_outputs, 1)."""
-        return self._db
+    def __setattr__(self, name: str, value: object) -> None:
+        """Assigning to W, b, dW or db copies into the flat storage (shape-checked), so they
+        stay views of it and the network's one-array step and L2 keep seeing them."""
+        if name in _VIEWS and name in self.__dict__:
+            _copy_into(name, self.__dict__[name], value)
+        else:
+            super().__setattr__(name, value)
 
     def _allocate(self, batch: int) -> None:
         """Buffers for z, a, dz and da_prev, made once per batch size and reused."""
@@ -272,8 +255,8 @@ class Dense:
         if a_prev.shape[1] != self._batch:
             self._allocate(a_prev.shape[1])
         self.a_prev = a_prev
-        z = np.matmul(self._W, a_prev, out=self.z)
-        z += self._b  # z = W @ a_prev + b
+        z = np.matmul(self.W, a_prev, out=self.z)
+        z += self.b  # z = W @ a_prev + b
         return self.activation.apply(z, out=self.a)  # a = f(z)
 
     def backward(self, da: np.ndarray) -> np.ndarray:
@@ -284,9 +267,9 @@ class Dense:
         _check_shape("da (the gradient for this layer's output)", da, self.a.shape)
         a_prev, z, a, f = self.a_prev, self.z, self.a, self.activation
         dz = np.multiply(da, f.derivative(z, a), out=self._dz)  # dz = da * f'(z)
-        np.matmul(dz, a_prev.T, out=self._dW)  # dW = dz @ a_prev.T
-        dz.sum(axis=1, keepdims=True, out=self._db)  # db = dz.sum(axis=1, keepdims=True)
-        return np.matmul(self._W.T, dz, out=self._da_prev)  # da_prev = W.T @ dz
+        np.matmul(dz, a_prev.T, out=self.dW)  # dW = dz @ a_prev.T
+        dz.sum(axis=1, keepdims=True, out=self.db)  # db = dz.sum(axis=1, keepdims=True)
+        return np.matmul(self.W.T, dz, out=self._da_prev)  # da_prev = W.T @ dz
 
     def step(self, learning_rate: float) -> None:
         """Gradient descent: W -= α·dW, b -= α·db (one in-place update of the flat storage)."""
