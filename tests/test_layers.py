@@ -85,11 +85,11 @@ def test_mlp_gradients_with_loss_and_l2_match_finite_differences(
     sizes: list[int], batch: int, activation: str, loss_name: str, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
+    if loss_name == "svm":
+        sizes[-1] = 1  # the SVM loss scores one output
     model = MLP(sizes, activation=activation, seed=seed)
     X = rng.normal(size=(sizes[0], batch))
     if loss_name == "svm":
-        sizes[-1] = 1
-        model = MLP(sizes, activation=activation, seed=seed)
         targets = rng.choice([-1.0, 1.0], size=batch)
         loss_function = svm_loss
     else:
