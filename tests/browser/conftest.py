@@ -1,5 +1,6 @@
 """Real-browser fixtures: one JupyterLab server, one headless Chromium and one JupyterLab page
-for the whole session (see browser_lab.py). A missing Chromium fails the tests, never skips them.
+shared by all browser tests (see browser_lab.py), closed as soon as the last of them has run.
+A missing Chromium fails the tests, never skips them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ except ImportError as error:  # fail loudly: these tests are never skipped
         "(make test installs them)."
     ) from error
 
-from browser_lab import (
+from playwright.sync_api import expect, sync_playwright
+
+from .browser_lab import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -26,10 +29,9 @@ from browser_lab import (
     Lab,
     LabServer,
 )
-from playwright.sync_api import expect, sync_playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """A running JupyterLab over a temporary copy of notebooks/."""
     server = LabServer(tmp_path_factory.mktemp("jupyterlab"))
@@ -40,7 +42,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless, through Playwright. Missing Chromium is a failure."""
     if not CHROMIUM.exists():
@@ -55,7 +57,7 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(chromium: Any, lab_server: LabServer) -> Iterator[Lab]:
     """The JupyterLab page every browser test shares."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_lab import ARTIFACTS, WIDGET_VIEW, Findings, Lab, notebook_names
 from playwright.sync_api import expect
+
+from .browser_lab import ARTIFACTS, WIDGET_VIEW, Findings, Lab, notebook_names
 
 WELCOME = "00_welcome.ipynb"
 NEURON_INPUTS = ["a", "x", "b", "y", "c"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from browser_lab import Lab, LabServer, notebook_names
+
+from .browser_lab import Lab, LabServer, notebook_names
 
 
 def test_there_are_notebooks_to_check() -> None:
