@@ -104,14 +104,17 @@
       await app.commands.execute('notebook:run-all-cells');
     },
 
-    // True once the kernel is idle and every widget view has left its 'Loading widget...' state.
+    // True once the kernel is idle, no cell is running or queued, and every widget view has
+    // left its 'Loading widget...' state.
     settled(path) {
       const panel = panelFor(path);
       const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
       if (!kernel || kernel.status !== 'idle') {
         return false;
       }
-      return widgetViewNodes(panel).every((node) => widgetViewState(node) !== 'loading');
+      const running = panel.content.widgets.some((cell) => cell.model.executionState === 'running');
+      return !running &&
+        widgetViewNodes(panel).every((node) => widgetViewState(node) !== 'loading');
     },
 
     // Everything a learner would see go wrong, read from the notebook model and the page.
