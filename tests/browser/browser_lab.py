@@ -64,6 +64,10 @@ LAB_USER_SETTINGS = {
 }
 
 
+# Figures the browser tests measured, one line each, shown at the end of the pytest run.
+MEASUREMENTS: list[str] = []
+
+
 def notebook_names() -> list[str]:
     """The notebooks in notebooks/ now, by file name, in chapter order."""
     return sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))

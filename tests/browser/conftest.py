@@ -24,6 +24,7 @@ from .browser_lab import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    MEASUREMENTS,
     MISSING_CHROMIUM,
     PAGE_TIMEOUT_MS,
     Lab,
@@ -72,3 +73,11 @@ def lab(chromium: Any, lab_server: LabServer) -> Iterator[Lab]:
     finally:
         (ARTIFACTS / "browser-console.log").write_text("\n".join(session.console) + "\n")
         context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Show what the browser tests measured (the key-press latency) at the end of the run."""
+    if MEASUREMENTS:
+        terminalreporter.section("browser measurements")
+        for line in MEASUREMENTS:
+            terminalreporter.write_line(line)

@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .browser_lab import ARTIFACTS, WIDGET_VIEW, Findings, Lab, notebook_names
+from .browser_lab import (
+    ARTIFACTS,
+    MEASUREMENTS,
+    WIDGET_VIEW,
+    Findings,
+    Lab,
+    notebook_names,
+)
 
 WELCOME = "00_welcome.ipynb"
 NEURON_INPUTS = ["a", "x", "b", "y", "c"]
@@ -168,6 +175,7 @@ def test_key_press_to_new_drawing_latency(welcome: Welcome) -> None:
         f"(min {min(latencies):.0f}, max {max(latencies):.0f})"
     )
     print(report)
+    MEASUREMENTS.append(report)
     (ARTIFACTS / "latency.txt").write_text(
         report + "\n" + " ".join(f"{ms:.0f}" for ms in latencies) + "\n"
     )
