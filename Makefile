@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint bench clean browser
+.PHONY: lab test lint bench notebooks clean browser
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab notebooks/
@@ -15,6 +15,10 @@ test: $(VENV)/.test-installed browser
 
 bench: $(VENV)/.bench-installed
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# Re-run every notebook and store it executed (after changing the package or a notebook).
+notebooks: $(VENV)/.test-installed
+	$(BIN)/python tools/store_notebooks.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
