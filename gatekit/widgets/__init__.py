@@ -14,6 +14,8 @@ _WHERE = {
     "explore": "explorer",
     "BackpropStepper": "stepper",
     "TrainingExplorer": "training",
+    "StrategyComparison": "strategies",
+    "compare_strategies": "strategies",
 }
 
 __all__ = sorted(_WHERE)
