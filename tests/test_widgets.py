@@ -112,9 +112,10 @@ def test_play_keeps_pulling():
     assert outputs == sorted(outputs) and len(set(outputs)) == 4
 
 
-def test_the_prediction_line_compares_first_order_and_real_change():
+@pytest.mark.parametrize("force", [1.0, -0.5])
+def test_the_prediction_line_compares_first_order_and_real_change(force):
     circuit = neuron()
-    explorer = gk.explore(circuit)
+    explorer = gk.explore(circuit, force=force)
     slopes, before, old = circuit.backward(1.0), circuit.values(), circuit.value
     explorer.step_size.value = 0.5
     explorer.pull()

@@ -106,11 +106,13 @@ class CircuitExplorer(widgets.VBox):
     def pull(self) -> float:
         """One pull on the output with the chosen force and step; returns the new output."""
         with self._then_show():
-            circuit = self.circuit
-            slopes = circuit.backward(1.0)  # d(output)/d(input), for the prediction
+            circuit, force = self.circuit, self.force.value
             before, old_output = circuit.values(), circuit.value
-            new_output = circuit.pull(self.force.value, self.step_size.value, self.move)
-            predicted = sum(slopes[n] * (v - before[n]) for n, v in circuit.values().items())
+            new_output = circuit.pull(force, self.step_size.value, self.move)
+            # The pull left force * d(output)/d(input) at its starting point in the grads.
+            moved = {n: v - before[n] for n, v in circuit.values().items()}
+            change = sum(g * moved[n] for n, g in circuit.grads().items())
+            predicted = change / force if force else 0.0
             self.prediction.value = _prediction_html(
                 circuit.output.name, predicted, new_output - old_output
             )
