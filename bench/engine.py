@@ -21,7 +21,6 @@ import random
 import statistics
 import time
 
-import numpy as np
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
@@ -32,20 +31,10 @@ STEPS = 100
 ALPHA = 1e-4
 
 
-def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list, list]:
-    """scikit-learn's make_moons formula in numpy (shuffled, noisy), labels as ±1."""
-    rng = np.random.RandomState(seed)
-    n_out, n_in = n // 2, n - n // 2
-    x = np.append(np.cos(np.linspace(0, np.pi, n_out)), 1 - np.cos(np.linspace(0, np.pi, n_in)))
-    y = np.append(
-        np.sin(np.linspace(0, np.pi, n_out)), 1 - np.sin(np.linspace(0, np.pi, n_in)) - 0.5
-    )
-    points = np.vstack([x, y]).T
-    labels = np.hstack([np.zeros(n_out), np.ones(n_in)])
-    order = rng.permutation(n)
-    points, labels = points[order], labels[order]
-    points += rng.normal(scale=noise, size=points.shape)
-    return points.tolist(), [int(2 * label - 1) for label in labels]
+def two_moons(n: int = 100) -> tuple[list[list[float]], list[int]]:
+    """gk.datasets' two moons (make_moons' formula, noise 0.1, seeded) as plain Python lists."""
+    points, labels = gk.datasets.two_moons(n, noise=0.1, seed=0)
+    return points.tolist(), [int(label) for label in labels]
 
 
 def initial_weights(seed: int = 1337) -> list[list[tuple[list[float], float]]]:
