@@ -92,7 +92,7 @@ class Circuit:
             self.gates, leaves = _topological_order(output)
             self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
             self.inputs: dict[str, Unit] = _name_units(leaves, self.gates, output)
-            self._computes = [gate.compute for gate in self.gates]
+            self._forwards = [(gate.compute, gate.output) for gate in self.gates]
             self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
 
     # ----- the two passes -------------------------------------------------------------------
@@ -116,8 +116,8 @@ class Circuit:
         return self.output.value
 
     def _run_forward(self) -> None:
-        for compute in self._computes:
-            compute()
+        for compute, gate_output in self._forwards:
+            gate_output.value = compute()
 
     def backward(self, force: float = 1.0) -> dict[str, float]:
         """Zero every grad, set output.grad = force, run each gate's backward in reverse order.

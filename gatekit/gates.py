@@ -137,9 +137,9 @@ def _as_unit(x: Unit | float) -> Unit:
 class Gate:
     """Base of all gates: wires inputs to an output; subclasses give the local rule.
 
-    A subclass writes `compute()` (set the output's value from the inputs' values) and
-    `backward()` (add local gradient * output.grad into each input's grad). Both reach the
-    output through `self._output()`, the weak reference, which is also the fastest way there.
+    A subclass writes `compute()` (the output's value from the inputs' values: the forward
+    rule) and `backward()` (add local gradient * output.grad into each input's grad: the
+    backward rule). backward reaches the output through `self._output()`, the weak reference.
     """
 
     __slots__ = ("inputs", "_output")
@@ -156,7 +156,7 @@ class Gate:
         out = Unit.__new__(Unit)
         out.value, out.grad, out.name, out.gate = 0.0, 0.0, None, self
         self._output = weakref.ref(out)
-        self.compute()
+        out.value = self.compute()
         return out
 
     @property
@@ -167,8 +167,8 @@ class Gate:
             raise RuntimeError(f"the output Unit of this {type(self).__name__} no longer exists")
         return out
 
-    def compute(self) -> None:
-        """Set `output.value` from the inputs' values (the forward rule)."""
+    def compute(self) -> float:
+        """The output's value from the inputs' values (the forward rule)."""
         raise NotImplementedError
 
     def backward(self) -> None:
@@ -194,9 +194,9 @@ class AddGate(Gate):
     __slots__ = ()
     symbol = "+"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         a, b = self.inputs
-        self._output().value = a.value + b.value
+        return a.value + b.value
 
     def backward(self) -> None:
         a, b = self.inputs
@@ -211,9 +211,9 @@ class SubGate(Gate):
     __slots__ = ()
     symbol = "-"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         a, b = self.inputs
-        self._output().value = a.value - b.value
+        return a.value - b.value
 
     def backward(self) -> None:
         a, b = self.inputs
@@ -228,9 +228,9 @@ class MulGate(Gate):
     __slots__ = ()
     symbol = "*"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         a, b = self.inputs
-        self._output().value = a.value * b.value
+        return a.value * b.value
 
     def backward(self) -> None:
         a, b = self.inputs
@@ -245,12 +245,12 @@ class DivGate(Gate):
     __slots__ = ()
     symbol = "/"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         a, b = self.inputs
         if b.value == 0.0:
             divisor = b.name or "the divisor"
             raise ZeroDivisionError(f"division by zero in {self.describe()}: {divisor} is 0")
-        self._output().value = a.value / b.value
+        return a.value / b.value
 
     def backward(self) -> None:
         a, b = self.inputs
@@ -266,9 +266,9 @@ class NegGate(Gate):
     arity = 1
     symbol = "neg"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
-        self._output().value = -a.value
+        return -a.value
 
     def backward(self) -> None:
         (a,) = self.inputs
@@ -288,9 +288,9 @@ class PowGate(Gate):
     def __init__(self, exponent: float = 2.0) -> None:
         self.exponent = check_number(exponent, "the exponent of **")
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
-        self._output().value = self._power(a.value, self.exponent)
+        return self._power(a.value, self.exponent)
 
     def backward(self) -> None:
         (a,) = self.inputs
@@ -317,9 +317,9 @@ class MaxGate(Gate):
     __slots__ = ()
     symbol = "max"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         a, b = self.inputs
-        self._output().value = a.value if a.value >= b.value else b.value
+        return a.value if a.value >= b.value else b.value
 
     def backward(self) -> None:
         a, b = self.inputs
@@ -337,9 +337,9 @@ class ReLUGate(Gate):
     arity = 1
     symbol = "relu"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
-        self._output().value = a.value if a.value > 0.0 else 0.0
+        return a.value if a.value > 0.0 else 0.0
 
     def backward(self) -> None:
         (a,) = self.inputs
@@ -354,14 +354,14 @@ class SigmoidGate(Gate):
     arity = 1
     symbol = "σ"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
         x = a.value
         if x >= 0.0:  # two forms, so e^x never overflows: sigmoid(-1000) is 0.0, not an error
-            self._output().value = 1.0 / (1.0 + math.exp(-x))
+            return 1.0 / (1.0 + math.exp(-x))
         else:
             e = math.exp(x)
-            self._output().value = e / (1.0 + e)
+            return e / (1.0 + e)
 
     def backward(self) -> None:
         (a,) = self.inputs
@@ -377,9 +377,9 @@ class TanhGate(Gate):
     arity = 1
     symbol = "tanh"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
-        self._output().value = math.tanh(a.value)
+        return math.tanh(a.value)
 
     def backward(self) -> None:
         (a,) = self.inputs
@@ -395,12 +395,12 @@ class ExpGate(Gate):
     arity = 1
     symbol = "exp"
 
-    def compute(self) -> None:
+    def compute(self) -> float:
         (a,) = self.inputs
         try:
-            self._output().value = math.exp(a.value)
+            return math.exp(a.value)
         except OverflowError:  # past e^709.78 no float is large enough: the answer is inf
-            self._output().value = math.inf
+            return math.inf
 
     def backward(self) -> None:
         (a,) = self.inputs
