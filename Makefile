@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 
 .PHONY: lab test lint bench notebooks clean browser
 
+# JupyterLab refuses to run as root unless told; containers and hubs often run as root.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(VENV)/.test-installed browser
 	$(BIN)/ruff check .
