@@ -40,7 +40,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 # Where that is impossible the browser tests fail and say what to install.
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -q && apt-get install -y -q chromium; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
