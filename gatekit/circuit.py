@@ -20,7 +20,7 @@ from .gates import GATE_TYPES, Constant, Gate, PowGate, Unit, check_number
 if TYPE_CHECKING:
     import networkx
 
-__all__ = ["Circuit", "GradientCheck", "BackwardStep", "CircuitError"]
+__all__ = ["Circuit", "GradientCheck", "BackwardStep", "CircuitError", "fmt"]
 
 _GATE_KIND = {gate_type: kind for kind, gate_type in GATE_TYPES.items()}
 _VISITING, _DONE = 1, 2
@@ -30,7 +30,7 @@ class CircuitError(ValueError):
     """A circuit that cannot be built or run as asked (a cycle, clashing names, …)."""
 
 
-def _fmt(x: float) -> str:
+def fmt(x: float) -> str:
     """A number as a person writes it: -3 not -3.0, four significant digits."""
     text = f"{x:.4g}"
     return "0" if text == "-0" else text
@@ -65,7 +65,7 @@ class GradientCheck:
     def __repr__(self) -> str:
         verdict = "ok" if self.ok else "MISMATCH"
         rows = ", ".join(
-            f"{name}: {_fmt(a)} vs {_fmt(self.numerical[name])}"
+            f"{name}: {fmt(a)} vs {fmt(self.numerical[name])}"
             for name, a in self.analytic.items()
         )
         return f"GradientCheck({verdict}, max_error={self.max_error:.2e}; {rows})"
@@ -244,7 +244,7 @@ class Circuit:
         """The backward pass as steps, in the order backward runs them (runs it, too)."""
         self.backward(force)
         out = self.output.name
-        steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {_fmt(force)}")]
+        steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
         received: set[int] = {id(self.output)}
         for gate in reversed(self.gates):
             gate_out = gate.output
@@ -256,10 +256,10 @@ class Circuit:
                 via, to = gate_out.name, unit.name
                 text = (
                     f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
-                    f" = {_fmt(gate_out.grad)} * {_fmt(local)} = {_fmt(contribution)}"
+                    f" = {fmt(gate_out.grad)} * {fmt(local)} = {fmt(contribution)}"
                 )
                 if sign == "+=":
-                    text += f" (so far {_fmt(unit.grad)} in all)"
+                    text += f" (so far {fmt(unit.grad)} in all)"
                 received.add(id(unit))
                 steps.append(BackwardStep(gate, unit, gate_out.grad, local, text))
         return steps
@@ -326,9 +326,9 @@ class Circuit:
         return len(self.gates)
 
     def __repr__(self) -> str:
-        inputs = ", ".join(f"{name}={_fmt(u.value)}" for name, u in self.inputs.items())
+        inputs = ", ".join(f"{name}={fmt(u.value)}" for name, u in self.inputs.items())
         n = len(self.gates)
-        head = f"{self.output.name} = {_fmt(self.output.value)}: {n} gate{'' if n == 1 else 's'}"
+        head = f"{self.output.name} = {fmt(self.output.value)}: {n} gate{'' if n == 1 else 's'}"
         return f"<Circuit {head}; inputs {inputs}>"
 
     def _repr_png_(self) -> bytes:

@@ -20,7 +20,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from .circuit import Circuit, _fmt
+from .circuit import Circuit, fmt
 from .gates import Constant
 
 __all__ = [
@@ -212,8 +212,8 @@ def wires(
             width, opacity = 1.0 + 4.0 * strength, 0.35 + 0.65 * strength
         result.append(Wire(
             name=unit.name or "",
-            value_text="?" if value is None else _fmt(value),
-            grad_text="" if constant or grad is None else _fmt(grad),
+            value_text="?" if value is None else fmt(value),
+            grad_text="" if constant or grad is None else fmt(grad),
             constant=constant, colour=colour, width=width, opacity=opacity,
         ))
     return result

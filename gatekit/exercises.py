@@ -28,7 +28,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .circuit import Circuit, _fmt
+from .circuit import Circuit, fmt
 from .gates import DivGate, MaxGate, ReLUGate
 from .parse import parse
 
@@ -62,11 +62,11 @@ class Mismatch:
 
     def describe(self) -> str:
         """One sentence: the variable, the point, both numbers and the gap."""
-        where = ", ".join(f"{name} = {_fmt(value)}" for name, value in self.point.items())
+        where = ", ".join(f"{name} = {fmt(value)}" for name, value in self.point.items())
         text = (
-            f"d{self.variable} is wrong: at {where} with {self.force_name} = {_fmt(self.force)}"
-            f" you gave {_fmt(self.given)}, the circuit gives {_fmt(self.expected)}"
-            f" (off by {_fmt(self.difference)})."
+            f"d{self.variable} is wrong: at {where} with {self.force_name} = {fmt(self.force)}"
+            f" you gave {fmt(self.given)}, the circuit gives {fmt(self.expected)}"
+            f" (off by {fmt(self.difference)})."
         )
         return f"{text} {self.hint}" if self.hint else text
 

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import gatekit as gk
-from gatekit.circuit import _fmt
+from gatekit.circuit import fmt
 from gatekit.drawing import (
     CONSTANT_COLOUR,
     NEGATIVE_WIRE,
@@ -66,10 +66,10 @@ def test_every_wire_shows_its_name_value_and_grad():
     texts = drawn_texts(circuit)
     for name, unit in circuit.inputs.items():
         assert name in texts
-        assert _fmt(unit.value) in texts and _fmt(unit.grad) in texts
+        assert fmt(unit.value) in texts and fmt(unit.grad) in texts
     for gate in circuit.gates:
         assert gate.symbol in texts
-        assert _fmt(gate.output.value) in texts and _fmt(gate.output.grad) in texts
+        assert fmt(gate.output.value) in texts and fmt(gate.output.grad) in texts
 
 
 def test_texts_follow_the_circuit_after_a_pull():
@@ -77,8 +77,8 @@ def test_texts_follow_the_circuit_after_a_pull():
     circuit.pull(step_size=0.1)
     circuit.backward()
     texts = drawn_texts(circuit)
-    assert _fmt(circuit.value) in texts
-    assert _fmt(circuit.inputs["x"].value) in texts
+    assert fmt(circuit.value) in texts
+    assert fmt(circuit.inputs["x"].value) in texts
 
 
 def test_constants_are_drawn_grey_without_a_grad():

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pytest
 
 import gatekit as gk
-from gatekit.circuit import _fmt
+from gatekit.circuit import fmt
 from gatekit.drawing import HIGHLIGHT_COLOUR
 
 
@@ -60,7 +60,7 @@ def test_a_slider_moves_the_input_and_redraws():
     assert circuit.value == (1.5 + 5.0) * -4.0
     assert circuit.inputs["y"].grad == -4.0  # backward ran too
     assert svg_of(explorer.drawing) != before
-    assert f">{_fmt(circuit.value)}<" in svg_of(explorer.drawing)
+    assert f">{fmt(circuit.value)}<" in svg_of(explorer.drawing)
     assert explorer.history[-1] == circuit.value
 
 

@@ -8,7 +8,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit, _fmt
+from ..circuit import Circuit, fmt
 from ..drawing import layout_of, wires
 from ..gates import Gate
 from .base import MessageLine, SvgImage, shows_errors
@@ -41,9 +41,9 @@ def plan_steps(circuit: Circuit, force: float = 1.0) -> list[Step]:
     for number, gate in enumerate(circuit.gates, start=1):
         out = gate.output
         values[index[id(out)]] = out.value
-        given = ", ".join(f"{u.name} = {_fmt(u.value)}" for u in gate.inputs)
+        given = ", ".join(f"{u.name} = {fmt(u.value)}" for u in gate.inputs)
         sentence = (f"Forward, gate {number} of {len(circuit.gates)}: {out.name} = "
-                    f"{gate.describe()} with {given}, so {out.name} = {_fmt(out.value)}")
+                    f"{gate.describe()} with {given}, so {out.name} = {fmt(out.value)}")
         steps.append(Step("forward", gate, index[id(out)], sentence, tuple(values), no_grads))
     grads: list[float | None] = list(no_grads)
     for step in circuit.backward_steps(force):
