@@ -91,9 +91,24 @@ class Circuit:
         with _collector_paused():
             self.gates, leaves = _topological_order(output)
             self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
-            self.inputs: dict[str, Unit] = _name_units(leaves, self.gates, output)
+            self.inputs, self._names = _name_units(leaves, self.gates, output)
             self._forwards = [(gate.compute, gate.output) for gate in self.gates]
             self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
+
+    # ----- names ----------------------------------------------------------------------------
+    def name_of(self, unit: Unit) -> str:
+        """The unit's name in this circuit: the one the learner gave, else the circuit's own
+        (`u0…` for inputs, `f` for the output, `q1…` for other wires; the Unit is not renamed)."""
+        return unit.name if unit.name is not None else self._names[id(unit)]
+
+    @property
+    def names(self) -> list[str]:
+        """Every unit's name in this circuit, in the order of `units`."""
+        return [self.name_of(unit) for unit in self.units]
+
+    def describe(self, gate: Gate) -> str:
+        """The gate as a formula over this circuit's names, such as `x * q1`."""
+        return gate.describe(self.name_of)
 
     # ----- the two passes -------------------------------------------------------------------
     def forward(self, **values: float) -> float:
@@ -229,8 +244,8 @@ class Circuit:
         index = {id(unit): i for i, unit in enumerate(self.units)}
         for i, unit in enumerate(self.units):
             graph.add_node(
-                ("unit", i), kind="unit", label=unit.name, value=unit.value, grad=unit.grad,
-                constant=isinstance(unit, Constant), unit=unit,
+                ("unit", i), kind="unit", label=self.name_of(unit), value=unit.value,
+                grad=unit.grad, constant=isinstance(unit, Constant), unit=unit,
             )
         for j, gate in enumerate(self.gates):
             graph.add_node(("gate", j), kind="gate", label=gate.symbol, op=_GATE_KIND[type(gate)],
@@ -243,7 +258,7 @@ class Circuit:
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
         """The backward pass as steps, in the order backward runs them (runs it, too)."""
         self.backward(force)
-        out = self.output.name
+        out = self.name_of(self.output)
         steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
         received: set[int] = {id(self.output)}
         for gate in reversed(self.gates):
@@ -253,7 +268,7 @@ class Circuit:
                     continue
                 contribution = gate_out.grad * local
                 sign = "+=" if id(unit) in received else "="
-                via, to = gate_out.name, unit.name
+                via, to = self.name_of(gate_out), self.name_of(unit)
                 text = (
                     f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
                     f" = {fmt(gate_out.grad)} * {fmt(local)} = {fmt(contribution)}"
@@ -328,7 +343,8 @@ class Circuit:
     def __repr__(self) -> str:
         inputs = ", ".join(f"{name}={fmt(u.value)}" for name, u in self.inputs.items())
         n = len(self.gates)
-        head = f"{self.output.name} = {fmt(self.output.value)}: {n} gate{'' if n == 1 else 's'}"
+        head = f"{self.name_of(self.output)} = {fmt(self.output.value)}"
+        head += f": {n} gate{'' if n == 1 else 's'}"
         return f"<Circuit {head}; inputs {inputs}>"
 
     def _repr_png_(self) -> bytes:
@@ -417,9 +433,12 @@ def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit]]:
     return order, leaves
 
 
-def _name_units(leaves: list[Unit], gates: list[Gate], output: Unit) -> dict[str, Unit]:
-    """Name what has no name (leaves u0, u1, …; the output f; other wires q1, q2, …) and
-    return the movable leaves by name, refusing two different inputs with one name."""
+def _name_units(
+    leaves: list[Unit], gates: list[Gate], output: Unit
+) -> tuple[dict[str, Unit], dict[int, str]]:
+    """The movable leaves by name, and names for the units that have none (leaves u0, u1, …;
+    the output f; other wires q1, q2, …) keyed by id; refuses two inputs with one name.
+    The Units themselves are never renamed: the names are the circuit's."""
     used = {unit.name for unit in leaves if unit.name is not None}
     used |= {gate.output.name for gate in gates if gate.output.name is not None}
 
@@ -431,18 +450,21 @@ def _name_units(leaves: list[Unit], gates: list[Gate], output: Unit) -> dict[str
             n += 1
 
     leaf_names, wire_names = fresh("u", 0), fresh("q", 1)
+    given: dict[int, str] = {}
     inputs: dict[str, Unit] = {}
     for unit in leaves:
         if isinstance(unit, Constant):
             continue
-        if unit.name is None:
-            unit.name = next(leaf_names)
-        if unit.name in inputs:
-            raise CircuitError(f"two different inputs are both named {unit.name!r}")
-        inputs[unit.name] = unit
+        name = unit.name
+        if name is None:
+            name = given[id(unit)] = next(leaf_names)
+        if name in inputs:
+            raise CircuitError(f"two different inputs are both named {name!r}")
+        inputs[name] = unit
     if output.name is None and output.gate is not None:
-        output.name = "f" if "f" not in used else next(wire_names)
+        given[id(output)] = "f" if "f" not in used else next(wire_names)
     for gate in gates:
-        if gate.output.name is None:
-            gate.output.name = next(wire_names)
-    return inputs
+        wire = gate.output
+        if wire.name is None and id(wire) not in given:
+            given[id(wire)] = next(wire_names)
+    return inputs, given

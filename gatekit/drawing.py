@@ -211,7 +211,7 @@ def wires(
             colour = POSITIVE_WIRE if grad > 0 else NEGATIVE_WIRE
             width, opacity = 1.0 + 4.0 * strength, 0.35 + 0.65 * strength
         result.append(Wire(
-            name=unit.name or "",
+            name=circuit.name_of(unit),
             value_text="?" if value is None else fmt(value),
             grad_text="" if constant or grad is None else fmt(grad),
             constant=constant, colour=colour, width=width, opacity=opacity,

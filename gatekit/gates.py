@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import weakref
+from collections.abc import Callable
 
 __all__ = [
     "Unit",
@@ -129,6 +130,13 @@ class Constant(Unit):
         super().__init__(value, 0.0, name if name is not None else format(float(value), "g"))
 
 
+def _name(unit: Unit, name_of: Callable[[Unit], str] | None) -> str:
+    """A unit's name for a formula: its own, else the circuit's (via `name_of`), else `?`."""
+    if unit.name is not None:
+        return unit.name
+    return name_of(unit) if name_of is not None else "?"
+
+
 def _as_unit(x: Unit | float) -> Unit:
     """A Unit as it is; a plain number becomes a Constant leaf."""
     return x if isinstance(x, Unit) else Constant(check_number(x, "a number in an expression"))
@@ -175,9 +183,10 @@ class Gate:
         """Add local gradient * output.grad into each input's grad (the backward rule)."""
         raise NotImplementedError
 
-    def describe(self) -> str:
-        """The gate as a formula over its inputs' names, such as `x * y`."""
-        names = [u.name or "?" for u in self.inputs]
+    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
+        """The gate as a formula over its inputs' names, such as `x * y` (`name_of` gives a
+        circuit's names for unnamed Units; without it they show as `?`)."""
+        names = [_name(u, name_of) for u in self.inputs]
         if self.arity == 2 and self.symbol in "+-*/":
             return f"{names[0]} {self.symbol} {names[1]}"
         return f"{self.symbol}({', '.join(names)})"
@@ -274,8 +283,8 @@ class NegGate(Gate):
         (a,) = self.inputs
         a.grad -= self._output().grad
 
-    def describe(self) -> str:
-        return f"-{self.inputs[0].name or '?'}"
+    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
+        return f"-{_name(self.inputs[0], name_of)}"
 
 
 class PowGate(Gate):
@@ -307,8 +316,8 @@ class PowGate(Gate):
                 f" ({base:g} ** {n:g}: {error})"
             ) from None
 
-    def describe(self) -> str:
-        return f"{self.inputs[0].name or '?'} ** {self.exponent:g}"
+    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
+        return f"{_name(self.inputs[0], name_of)} ** {self.exponent:g}"
 
 
 class MaxGate(Gate):

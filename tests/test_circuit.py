@@ -46,7 +46,17 @@ def test_unnamed_leaves_are_named_in_order_of_appearance():
     a, b, c = gk.Unit(1.0), gk.Unit(2.0, name="u0"), gk.Unit(3.0)
     circuit = gk.Circuit((a * b) + c)
     assert list(circuit.inputs) == ["u1", "u0", "u2"]
-    assert circuit.inputs["u1"] is a and circuit.output.name == "f"
+    assert circuit.inputs["u1"] is a and circuit.name_of(circuit.output) == "f"
+
+
+def test_a_circuit_never_renames_the_callers_units():
+    a, b = gk.Unit(1.0, name="a"), gk.Unit(2.0, name="b")
+    s = a * b
+    gk.Circuit(s)
+    assert s.name is None
+    explained = gk.Circuit(s + 1).explain()
+    assert explained[0] == "df/df = 1"
+    assert "dq1" in explained[1] and "q1" == gk.Circuit(s + 1).names[3]
 
 
 def test_two_inputs_with_one_name_are_refused():

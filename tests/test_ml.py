@@ -223,7 +223,7 @@ def test_hinge_loss_gradient_matches_finite_differences():
 def test_pulling_the_loss_down_gives_the_guides_pulls():
     circuit = ml.hinge_loss(WORKED_X, WORKED_Y, WORKED_W, alpha=0.1)
     circuit.backward(-1.0)
-    scores = {u.name: u for u in circuit.units if u.name.startswith("score")}
+    scores = {u.name: u for u in circuit.units if (u.name or "").startswith("score")}
     for i, (x, y) in enumerate(zip(WORKED_X, WORKED_Y, strict=True)):
         score = scores[f"score{i}"]
         assert score.grad == ml.pull_for(y, score.value)

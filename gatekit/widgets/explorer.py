@@ -114,7 +114,7 @@ class CircuitExplorer(widgets.VBox):
             change = sum(g * moved[n] for n, g in circuit.grads().items())
             predicted = change / force if force else 0.0
             self.prediction.value = _prediction_html(
-                circuit.output.name, predicted, new_output - old_output
+                circuit.name_of(circuit.output), predicted, new_output - old_output
             )
         return new_output
 
@@ -166,7 +166,7 @@ class CircuitExplorer(widgets.VBox):
             self.history.append(circuit.value)
             del self.history[:-HISTORY_LENGTH]
         self.output_line.value = (
-            f"<b>{circuit.output.name}</b> = "
+            f"<b>{circuit.name_of(circuit.output)}</b> = "
             f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">{circuit.value:.4f}</span>'
         )
         self.badge.value = _badge_html(circuit)

@@ -41,9 +41,10 @@ def plan_steps(circuit: Circuit, force: float = 1.0) -> list[Step]:
     for number, gate in enumerate(circuit.gates, start=1):
         out = gate.output
         values[index[id(out)]] = out.value
-        given = ", ".join(f"{u.name} = {fmt(u.value)}" for u in gate.inputs)
-        sentence = (f"Forward, gate {number} of {len(circuit.gates)}: {out.name} = "
-                    f"{gate.describe()} with {given}, so {out.name} = {fmt(out.value)}")
+        name = circuit.name_of(out)
+        given = ", ".join(f"{circuit.name_of(u)} = {fmt(u.value)}" for u in gate.inputs)
+        sentence = (f"Forward, gate {number} of {len(circuit.gates)}: {name} = "
+                    f"{circuit.describe(gate)} with {given}, so {name} = {fmt(out.value)}")
         steps.append(Step("forward", gate, index[id(out)], sentence, tuple(values), no_grads))
     grads: list[float | None] = list(no_grads)
     for step in circuit.backward_steps(force):
@@ -53,7 +54,7 @@ def plan_steps(circuit: Circuit, force: float = 1.0) -> list[Step]:
             sentence = f"Backward starts with the force on the output: {step.text}"
         else:
             grads[i] = (grads[i] or 0.0) + step.upstream * step.local
-            sentence = f"Backward through {step.gate.describe()}: {step.text}"
+            sentence = f"Backward through {circuit.describe(step.gate)}: {step.text}"
         steps.append(Step("backward", step.gate, i, sentence, tuple(values), tuple(grads)))
     return steps
 
