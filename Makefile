@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test lint bench notebooks clean browser
+.PHONY: lab test check lint bench notebooks clean browser
 
 # JupyterLab refuses to run as root unless told; containers and hubs often run as root.
 lab: $(VENV)/.lab-installed
@@ -16,6 +16,11 @@ test: $(VENV)/.test-installed browser
 
 bench: $(VENV)/.bench-installed
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# The fast edit-test loop: lint and the unit tests, without the browser, Binder and notebooks.
+check: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/test_binder.py
 
 # Re-run every notebook and store it executed (after changing the package or a notebook).
 notebooks: $(VENV)/.test-installed
