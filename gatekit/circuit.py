@@ -347,11 +347,11 @@ class Circuit:
         head += f": {n} gate{'' if n == 1 else 's'}"
         return f"<Circuit {head}; inputs {inputs}>"
 
-    def _repr_png_(self) -> bytes:
-        """A notebook shows a circuit as its drawing (matplotlib loads only here)."""
-        from .drawing import circuit_png
+    def _repr_svg_(self) -> str:
+        """A notebook shows a circuit as its SVG picture (a bounded summary when it is large)."""
+        from .picture.svg import circuit_repr_svg
 
-        return circuit_png(self)
+        return circuit_repr_svg(self)
 
 
 @contextlib.contextmanager
