@@ -3,15 +3,19 @@
 import inspect
 import json
 import math
+import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import gatekit as gk
 from gatekit import exercises
-from gatekit.exercises import EXERCISES
+from gatekit.exercises import EXERCISES, catalogue, running, verdicts
 
 ALL = list(EXERCISES.values())
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,32 +183,214 @@ def test_a_nan_gradient_is_wrong_not_a_crash():
         (lambda a, dx: a, "it has no b"),
         (lambda a, b: a, "exactly one more parameter"),
         (lambda a, b, dx, dy: a, "exactly one more parameter"),
-        (lambda *args: 0.0, "plain named parameters"),
-        (lambda a, b, dx: b * dx, "should return 2 gradient(s) (da, db)"),
-        (lambda a, b, dx: (b * dx, "a"), "db must be a number"),
-        (lambda a, b, dx: (b * dx, None), "db must be a number"),
+        (lambda *args: 0.0, "not *args"),
+        (lambda a, b, **rest: 0.0, "not **rest"),
     ],
 )
-def test_a_malformed_function_raises_a_clear_type_error(backward, complaint):
-    with pytest.raises(TypeError, match=complaint.replace("(", r"\(").replace(")", r"\)")):
+def test_a_function_that_cannot_fit_the_expression_raises_a_clear_type_error(backward, complaint):
+    with pytest.raises(TypeError, match=re.escape(complaint)):
         exercises.check("mul", backward)
 
 
-def test_the_learners_own_errors_surface_unchanged():
-    def backward(a, b, dx):
-        return undefined_name * dx, a * dx  # noqa: F821 - the slip under test
+def test_positional_only_parameters_are_fine():
+    def backward(a, b, dx, /):
+        return b * dx, a * dx
 
-    with pytest.raises(NameError, match="undefined_name"):
+    def mixed(b, /, a, *, dx):
+        return a * dx, b * dx
+
+    assert exercises.check("mul", backward).ok
+    assert exercises.check("mul", mixed).ok
+    assert exercises.check("mul", lambda a, b, dx, /: (a * dx, b * dx)).status == "wrong"
+
+
+@pytest.mark.parametrize(
+    ("backward", "complaint"),
+    [
+        (lambda a, b, dx: b * dx, "your backward should return 2 gradient(s) (da, db), in the order"
+                                  " of its parameters; it returned "),
+        (lambda a, b, dx: (b * dx, "a"), "db must be a number; your backward returned str 'a'"),
+        (lambda a, b, dx: (b * dx, None), "db must be a number; your backward returned NoneType"),
+        (lambda a, b, dx: [0.0] * 10_000, "should return 2 gradient(s) (da, db), in the order of"
+                                          " its parameters; it returned [0.0, 0.0, 0.0"),
+    ],
+)
+def test_a_return_that_is_not_gradients_is_a_verdict(backward, complaint):
+    result = exercises.check("mul", backward)
+    assert result.status == "error" and not result.ok and not result.right
+    assert result.message.startswith("✗ x = a * b: ") and complaint in result.message
+    assert " at a = " in result.message and len(result.message) < 300
+
+
+def test_an_exception_in_the_learners_function_is_a_verdict_with_its_line():
+    def backward(a, b, dx):
+        da = b * dx
+        return da, undefined_name * dx  # noqa: F821 - the slip under test
+
+    result = exercises.check("mul", backward)
+    assert result.status == "error" and not result.ok
+    line = inspect.getsourcelines(backward)[1] + 2
+    assert result.message.startswith(
+        "✗ x = a * b: your backward raised NameError: name 'undefined_name' is not defined"
+        f" (line {line}: `return da, undefined_name * dx  # noqa: F821 - the slip under test`),"
+        " at a = ")
+    assert "with dx = " in result.message
+
+
+def test_an_endless_message_from_the_learner_is_cut_short():
+    def backward(a, b, dx):
+        raise ValueError("x" * 100_000)
+
+    result = exercises.check("mul", backward)
+    assert "your backward raised ValueError: xxx" in result.message
+    assert len(result.message) < 500
+
+
+def test_stopping_the_cell_is_not_a_verdict():
+    def backward(a, b, dx):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
         exercises.check("mul", backward)
 
 
 def test_unknown_tasks_are_named():
     with pytest.raises(ValueError, match="neither an exercise .*mul.*nor an expression gatekit"):
         exercises.check("mul(", lambda a, dx: a)
-    with pytest.raises(KeyError, match="no exercise 'mull'; the exercises are mul, add"):
+    with pytest.raises(ValueError, match=re.escape(
+            "there is no exercise named `mull`; did you mean `mul`?")):
+        exercises.check("mull", lambda mull, dx: dx)
+    with pytest.raises(ValueError, match=re.escape(
+            "there is no exercise named `sqaure`; did you mean `square`?")):
+        exercises.check("sqaure", lambda a, dx: dx)
+    with pytest.raises(KeyError, match=re.escape(
+            "there is no exercise named `mull`; did you mean `mul`?")):
         exercises.get("mull")
+    with pytest.raises(KeyError, match="no exercise named `zzzz`; the exercises are mul, add,"):
+        exercises.get("zzzz")
     with pytest.raises(ValueError, match="positive whole number"):
         exercises.check("mul", exercises.get("mul").solution, points=0)
+
+
+def test_a_sign_hint_needs_the_sign_to_be_the_only_difference():
+    calls = []
+
+    def backward(a, b, dx):
+        # The sign is flipped at the first point (the worst), at the others da is off by 0.5.
+        calls.append(a)
+        return (-b * dx if len(calls) == 1 else b * dx + 0.5), a * dx
+
+    result = exercises.check("mul", backward)
+    assert result.status == "wrong" and result.wrong[0].variable == "a"
+    worst = result.wrong[0]
+    assert worst.given == pytest.approx(-worst.expected) and abs(worst.difference) > 0.5
+    assert "sign" not in result.message and "chain rule" not in result.message
+
+
+def test_a_flipped_sign_at_every_point_still_gets_its_hint():
+    result = exercises.check("mul", lambda a, b, dx: (-b * dx, a * dx))
+    assert result.message.endswith("The sign is flipped.\n  Right: db.")
+
+
+def test_two_slips_that_fit_equally_give_no_hint():
+    # With a force of -1, a flipped sign and a forgotten chain rule give the same number.
+    samples = [(2.0, -2.0, -1.0), (0.5, -0.5, -1.0)]
+    assert verdicts.guess_slip(samples, "dx", "half", 1e-6) == ""
+    assert verdicts.guess_slip(samples[:1] + [(0.5, -1.0, -2.0)], "dx", "half", 1e-6) == (
+        "That is the local gradient alone: multiply it by dx (the chain rule).")
+    assert verdicts.guess_slip([(1.0, -1.0, 2.0), (0.0, 0.0, 1.5)], "dx", "half", 1e-6) == (
+        "The sign is flipped.")
+
+
+def test_code_that_raises_the_tolerance_cannot_pass_itself(monkeypatch):
+    monkeypatch.setattr(verdicts, "TOLERANCE", verdicts.TOLERANCE)  # put back after the test
+
+    def backward(a, b, dx):
+        verdicts.TOLERANCE = math.inf
+        exercises.verdicts.TOLERANCE = math.inf
+        return 0.0, 0.0
+
+    result = exercises.check("mul", backward)
+    assert result.status == "wrong" and len(result.wrong) == 2
+
+
+def test_the_exercise_table_cannot_be_edited():
+    with pytest.raises(TypeError):
+        EXERCISES["mul"] = EXERCISES["add"]
+
+    def backward(a, b, dx):
+        EXERCISES["mul"] = EXERCISES["add"]
+        return dx, dx
+
+    result = exercises.check("mul", backward)
+    assert result.status == "error" and "does not support item assignment" in result.message
+    assert EXERCISES["mul"].expression == "a * b"
+
+
+def test_code_that_swaps_the_table_does_not_change_its_own_verdict(monkeypatch):
+    monkeypatch.setattr(catalogue, "EXERCISES", catalogue.EXERCISES)  # put back after the test
+    add = EXERCISES["add"]
+
+    def backward(a, b, dx):
+        catalogue.EXERCISES = {"mul": add}
+        return dx, dx  # right for a + b, wrong for a * b
+
+    result = exercises.check("mul", backward)
+    assert result.status == "wrong" and result.title == "x = a * b"
+
+
+def test_a_function_that_never_ends_is_stopped_with_a_sentence(monkeypatch):
+    monkeypatch.setattr(running, "TIME_LIMIT", 0.2)
+    handler = signal.getsignal(signal.SIGALRM)
+
+    def backward(a, b, dx):
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # a learner's catch-all must not swallow the stop
+                pass
+
+    started = time.perf_counter()
+    result = exercises.check("mul", backward)
+    assert time.perf_counter() - started < 2.0
+    assert result.status == "error"
+    assert "your backward ran for more than 0.2 s and was stopped" in result.message
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left armed
+    assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_the_time_limit_leaves_another_timer_alone(monkeypatch):
+    monkeypatch.setattr(running, "TIME_LIMIT", 0.05)
+    rang = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: rang.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 100.0)
+
+        def slow(a, b, dx):
+            time.sleep(0.1)
+            return b * dx, a * dx
+
+        assert exercises.check("mul", slow, points=1).ok  # not stopped: the limit stood aside
+        assert 99.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 100.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not rang
+
+
+def test_off_the_main_thread_the_check_runs_without_a_limit(monkeypatch):
+    monkeypatch.setattr(running, "TIME_LIMIT", 0.01)
+    results = []
+
+    def slow(a, b, dx):
+        time.sleep(0.03)
+        return b * dx, a * dx
+
+    thread = threading.Thread(target=lambda: results.append(exercises.check("mul", slow, points=2)))
+    thread.start()
+    thread.join()
+    assert results[0].ok
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_the_result_shows_as_its_message():
@@ -212,9 +398,9 @@ def test_the_result_shows_as_its_message():
     assert repr(result) == str(result) == result.message
 
 
-def test_exercises_load_no_plotting_or_widgets():
+def test_exercises_load_no_plotting_widgets_or_numpy():
     code = ("import sys, gatekit.exercises; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'numpy') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "[]"
