@@ -1,63 +1,37 @@
-"""The drawing: values and grads on every wire, a layout that never moves, the SVG twin."""
+"""`gk.draw`: the matplotlib figure of a circuit, drawn from the same layout, texts, legend and
+palette as the SVG pictures (tests/test_picture.py tests those)."""
 
 from __future__ import annotations
 
-import itertools
-import re
-from html import unescape
+import io
 
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
+from test_picture import CIRCUITS, neuron, texts_of, two_gates, with_constants
 
 import gatekit as gk
 from gatekit.circuit import fmt
-from gatekit.drawing import (
+from gatekit.drawing import MAX_FIGURE_INCHES
+from gatekit.picture.layout import (
     CONSTANT_COLOUR,
+    GRAD_COLOUR,
     NEGATIVE_WIRE,
-    POSITIVE_WIRE,
-    circuit_png,
-    compute_layout,
+    VALUE_COLOUR,
+    LegendText,
     layout_of,
+    legend,
     wires,
 )
-from gatekit.widgets.svg import circuit_svg
+from gatekit.picture.svg import circuit_svg
 
 
-def two_gates() -> gk.Circuit:
-    x, y, z = gk.Unit(-2.0, name="x"), gk.Unit(5.0, name="y"), gk.Unit(-4.0, name="z")
-    return gk.Circuit((x + y) * z)
-
-
-def neuron() -> gk.Circuit:
-    a, b, c, x, y = (gk.Unit(v, name=n) for n, v in zip("abcxy", (1, 2, -3, -1, 3), strict=True))
-    return gk.Circuit(gk.sigmoid(a * x + b * y + c))
-
-
-def with_constants() -> gk.Circuit:
-    w = gk.Unit(2.0, name="w")
-    return gk.Circuit((w * 3 + 1) / (w * w + 2))
-
-
-def small_net(hidden: int) -> gk.Circuit:
-    """Two inputs shared by `hidden` ReLU neurons and a linear score (7 gates a neuron)."""
-    x0, x1 = gk.Unit(1.2, name="x0"), gk.Unit(0.7, name="x1")
-    terms = []
-    for i in range(hidden):
-        w0, w1, b, v = (gk.Unit(0.1 * (i + k) - 0.3, name=f"{n}{i}") for k, n in enumerate("wubv"))
-        terms.append(v * gk.relu(w0 * x0 + w1 * x1 + b))
-    score = terms[0]
-    for term in terms[1:]:
-        score = score + term
-    return gk.Circuit(score)
-
-
-CIRCUITS = [two_gates, neuron, with_constants, lambda: small_net(4), lambda: small_net(14)]
+def drawn(circuit: gk.Circuit):
+    return gk.draw(circuit, Figure().add_subplot())
 
 
 def drawn_texts(circuit: gk.Circuit) -> list[str]:
-    ax = gk.draw(circuit, Figure().add_subplot())
-    return [text.get_text() for text in ax.texts]
+    return [text.get_text() for text in drawn(circuit).texts]
 
 
 def test_every_wire_shows_its_name_value_and_grad():
@@ -66,10 +40,10 @@ def test_every_wire_shows_its_name_value_and_grad():
     texts = drawn_texts(circuit)
     for name, unit in circuit.inputs.items():
         assert name in texts
-        assert fmt(unit.value) in texts and fmt(unit.grad) in texts
+        assert fmt(unit.value) in texts and f"∇ {fmt(unit.grad)}" in texts
     for gate in circuit.gates:
         assert gate.symbol in texts
-        assert fmt(gate.output.value) in texts and fmt(gate.output.grad) in texts
+        assert fmt(gate.output.value) in texts and f"∇ {fmt(gate.output.grad)}" in texts
 
 
 def test_texts_follow_the_circuit_after_a_pull():
@@ -81,79 +55,79 @@ def test_texts_follow_the_circuit_after_a_pull():
     assert fmt(circuit.inputs["x"].value) in texts
 
 
+def test_values_and_grads_differ_by_position_marker_and_colour():
+    circuit = two_gates()
+    circuit.backward()  # x = -2, dx = -4
+    by_text = {text.get_text(): text for text in drawn(circuit).texts}
+    value, name, grad = by_text["-2"], by_text["x"], by_text["∇ -4"]
+    assert value.get_position()[1] < name.get_position()[1] < grad.get_position()[1]  # y down
+    assert value.get_color() == VALUE_COLOUR and grad.get_color() == GRAD_COLOUR
+
+
 def test_constants_are_drawn_grey_without_a_grad():
     circuit = with_constants()
     circuit.backward()
-    ax = gk.draw(circuit, Figure().add_subplot())
-    constant_texts = [t for t in ax.texts if t.get_color() == CONSTANT_COLOUR]
+    constant_texts = [t for t in drawn(circuit).texts if t.get_color() == CONSTANT_COLOUR]
     assert {"3", "1", "2"} <= {t.get_text() for t in constant_texts}
-    constants = [w for w in wires(circuit) if w.constant]
-    assert len(constants) == 3 and all(w.grad_text == "" for w in constants)
+
+
+def test_negative_grads_are_dashed_wires():
+    circuit = two_gates()
+    circuit.backward()  # dx = -4: x's wire is dashed, z's solid
+    lines = drawn(circuit).collections[0]
+    looks = [wires(circuit)[unit] for unit, _, _ in layout_of(circuit).segments]
+    for wire, (_, dashes) in zip(looks, lines.get_linestyles(), strict=True):
+        assert (dashes is not None) == (wire.colour == NEGATIVE_WIRE), wire
+
+
+@pytest.mark.parametrize("make", CIRCUITS[:3])
+def test_the_svg_writes_the_same_texts_and_legend_as_the_drawing(make):
+    circuit = make()
+    circuit.backward()
+    svg = circuit_svg(circuit, layout_of(circuit), wires(circuit))
+    assert sorted(texts_of(svg)) == sorted(drawn_texts(circuit))
+    legend_texts = [item.text for item in legend(layout_of(circuit))
+                    if isinstance(item, LegendText)]
+    assert set(legend_texts) <= set(drawn_texts(circuit))
+
+
+def test_names_are_drawn_literally_even_when_they_look_like_mathtext():
+    x = gk.Unit(1.0, name=r"$\frac{1}{$")
+    circuit = gk.Circuit((x * 2).named("cost $5 & $x^2$"))
+    figure = Figure()
+    ax = gk.draw(circuit, figure.add_subplot())
+    figure.savefig(io.BytesIO(), format="png")  # renders every text: bad mathtext would raise
+    texts = [text.get_text() for text in ax.texts]
+    assert r"$\frac{1}{$" in texts and "cost $5 & $x^2$" in texts
 
 
 def test_draw_without_an_axes_makes_a_figure_of_the_layouts_size():
     circuit = neuron()
     ax = gk.draw(circuit)
     try:
-        width, height = ax.figure.get_size_inches()
-        assert (width, height) == pytest.approx(layout_of(circuit).size_inches)
+        assert tuple(ax.figure.get_size_inches()) == pytest.approx(layout_of(circuit).size_inches)
     finally:
         plt.close(ax.figure)
 
 
-def test_a_circuit_shows_itself_as_a_png():
-    circuit = two_gates()
-    png = circuit._repr_png_()
-    assert png.startswith(b"\x89PNG") and png == circuit_png(circuit)
+def test_a_huge_circuit_gets_a_figure_of_bounded_size():
+    total = gk.Unit(0.5, name="x")
+    for _ in range(80):
+        total = total + 1
+    circuit = gk.Circuit(total)
+    assert max(layout_of(circuit).size_inches) > MAX_FIGURE_INCHES
+    ax = gk.draw(circuit)
+    try:
+        assert max(ax.figure.get_size_inches()) == pytest.approx(MAX_FIGURE_INCHES)
+        assert len(ax.texts) > 3 * 80  # still every name, value and grad
+    finally:
+        plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("make", CIRCUITS)
-def test_layout_runs_left_to_right_within_the_picture_without_overlaps(make):
-    circuit = make()
-    layout = compute_layout(circuit)
-    for _, (x1, _), (x2, _) in layout.segments:
-        assert x1 < x2
-    output = circuit.units.index(circuit.output)
-    assert layout.units[output][0] == layout.columns - 1
-    points = list(layout.gates) + list(layout.units)
-    (left, right), (top, bottom) = layout.x_limits, layout.y_limits
-    for x, y in points:  # room for the value above and the grad below every wire
-        assert left < x - 0.5 and x + 0.5 < right and top < y - 0.5 and y + 0.5 < bottom
-    for (xa, ya), (xb, yb) in itertools.combinations(points, 2):
-        assert xa != xb or abs(ya - yb) >= 1.0
-
-
-def test_layout_is_computed_once_and_never_moves():
+def test_layout_never_moves_in_the_drawing():
     circuit = neuron()
-    layout = layout_of(circuit)
-    circles_before = gk.draw(circuit, Figure().add_subplot()).collections[1].get_offsets().copy()
+    circles_before = drawn(circuit).collections[1].get_offsets().copy()
     for _ in range(5):
         circuit.pull(force=-1.0, step_size=0.5)
-    assert layout_of(circuit) is layout
-    assert compute_layout(circuit) == layout
-    circles_after = gk.draw(circuit, Figure().add_subplot()).collections[1].get_offsets()
+    circles_after = drawn(circuit).collections[1].get_offsets()
     assert (circles_before == circles_after).all()
-
-
-def test_wire_width_grows_with_the_grad_and_colour_gives_its_sign():
-    circuit = two_gates()
-    circuit.backward()  # dx = -4, dz = 3
-    shown = dict(zip((u.name for u in circuit.units), wires(circuit), strict=True))
-    assert shown["x"].colour == NEGATIVE_WIRE and shown["z"].colour == POSITIVE_WIRE
-    assert shown["x"].width > shown["z"].width > 1.0
-
-
-def test_unknown_values_and_grads_show_as_such():
-    circuit = two_gates()
-    unknown = [None] * len(circuit.units)
-    shown = wires(circuit, values=unknown, grads=unknown)
-    assert {w.value_text for w in shown} == {"?"} and {w.grad_text for w in shown} == {""}
-
-
-@pytest.mark.parametrize("make", CIRCUITS[:3])
-def test_the_svg_view_writes_the_same_texts_as_the_drawing(make):
-    circuit = make()
-    circuit.backward()
-    svg = circuit_svg(circuit, layout_of(circuit), wires(circuit))
-    svg_texts = sorted(unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
-    assert svg_texts == sorted(drawn_texts(circuit))
