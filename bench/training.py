@@ -5,7 +5,8 @@
   of batch gradient descent on the hinge-loss circuit over 40 points;
 - frames per second of the TrainingExplorer at 1 and 10 iterations per frame: train, score a
   100×100 grid, redraw the plane and the curves, encode the PNG (what one Play tick costs in
-  the kernel). Goal: at least 15 frames per second.
+  the kernel); and with the neuron view (`show_neurons=True`: a heatmap per hidden neuron) on
+  MLPs 2-8-8-1 and 2-16-16-1 over 100 two-moons points. Goal: at least 15 frames per second.
 
 Run: .venv/bin/python bench/training.py
 """
@@ -49,23 +50,39 @@ def training_rates() -> dict[str, float]:
     }
 
 
+def play_rate(view: TrainingExplorer, frames: int = 40) -> float:
+    """Frames per second of the view's Play ticks (an error shown in it stops the benchmark)."""
+    view.play.playing = True
+
+    def run() -> None:
+        for _ in range(frames):
+            view.play.value += 1
+
+    rate = best_rate(run, frames)
+    if view.message.text:
+        raise RuntimeError(view.message.text)
+    return rate
+
+
 def frame_rates() -> dict[str, float]:
     """Frames per second of a Play tick, for each model and iterations per frame."""
     points, labels = gk.datasets.guide_points()
+    return {
+        f"{make.__name__}, {per_frame} iteration(s)/frame":
+            play_rate(TrainingExplorer(make(), points, labels, iterations_per_frame=per_frame))
+        for make in (ml.SVM, ml.TwoLayerNet) for per_frame in (1, 10)
+    }
+
+
+def neuron_frame_rates() -> dict[str, float]:
+    """Frames per second of a Play tick with a heatmap per hidden neuron (1 iteration/frame)."""
+    points, labels = gk.datasets.two_moons(100, seed=0)
     rates = {}
-    for make in (ml.SVM, ml.TwoLayerNet):
-        for per_frame in (1, 10):
-            view = TrainingExplorer(make(), points, labels, iterations_per_frame=per_frame)
-            view.play.playing = True
-            frames = 40
-
-            def run(view: TrainingExplorer = view, frames: int = frames) -> None:
-                for _ in range(frames):
-                    view.play.value += 1
-
-            rates[f"{make.__name__}, {per_frame} iteration(s)/frame"] = best_rate(run, frames)
-            if view.message.text:
-                raise RuntimeError(view.message.text)
+    for sizes in ([2, 8, 8, 1], [2, 16, 16, 1]):
+        view = TrainingExplorer(gk.layers.MLP(sizes, seed=0), points, labels, step_size=0.1,
+                                regularization=0.001, show_neurons=True)
+        name = "-".join(map(str, sizes))
+        rates[f"MLP {name}, neurons shown"] = play_rate(view)
     return rates
 
 
@@ -74,7 +91,7 @@ def main() -> None:
     for name, rate in training_rates().items():
         print(f"  {name:34s} {rate:10.0f}")
     print(f"TrainingExplorer frames ({GRID_SIZE}x{GRID_SIZE} score grid, goal {GOAL_FPS:g} fps)")
-    for name, rate in frame_rates().items():
+    for name, rate in (frame_rates() | neuron_frame_rates()).items():
         verdict = "ok" if rate >= GOAL_FPS else "TOO SLOW"
         print(f"  {name:34s} {rate:10.1f} fps  {verdict}")
 

@@ -13,7 +13,6 @@ from gatekit.layers import (
     ACTIVATIONS,
     MLP,
     Dense,
-    check_layer_backward,
     mean_squared_error,
     svm_loss,
     trace_weight_gradient,
@@ -296,32 +295,77 @@ def test_trace_of_a_dW_entry_multiplies_out_to_the_matrix_form(activation: str) 
         trace_weight_gradient(model, circuit, 2, 3, 0)
 
 
-def written_backward(da, z, a_prev, W):
-    """The four equations for a relu layer, as a learner would write them."""
-    dz = da * (z > 0)
-    dW = dz @ a_prev.T
-    db = dz.sum(axis=1, keepdims=True)
-    da_prev = W.T @ dz
-    return dW, db, da_prev
+# ----- divergence ------------------------------------------------------------------------------
+def test_a_step_that_would_leave_the_floats_moves_nothing_and_names_the_parameter() -> None:
+    model = MLP([2, 3, 1], seed=0)
+    model.backward(model.forward(np.ones((2, 4))))
+    model.flat_gradients[7] = -1e308  # b1[1]: after W1's six entries and b1[0]
+    before = model.parameters()
+    with pytest.raises(gk.ml.TrainingDiverged, match=r"diverged: b1\[1\] would become inf"):
+        model.step(10.0)
+    np.testing.assert_array_equal(model.parameters(), before)
+    with pytest.raises(OverflowError, match="Lower the step size or the regularization"):
+        model.layers[0].step(10.0)
+    np.testing.assert_array_equal(model.parameters(), before)
 
 
-def test_check_layer_backward_accepts_the_equations_and_names_what_is_wrong() -> None:
-    assert check_layer_backward(written_backward).startswith("✓")
+def test_the_diverging_run_of_the_issue_stops_with_a_sentence_and_finite_parameters() -> None:
+    model = MLP([2, 16, 16, 1])
+    points, labels = gk.datasets.two_moons(100)
+    with pytest.raises(gk.ml.TrainingDiverged) as error:
+        gk.ml.train(model, points, labels, iterations=300, step_size=1.0, regularization=2.0)
+    message = str(error.value)
+    assert message.startswith("training diverged")
+    assert "Lower the step size or the regularization" in message
+    assert np.all(np.isfinite(model.parameters()))
+    assert np.all(np.isfinite(model.scores(points)))
 
-    def blank(da, z, a_prev, W):
-        return ..., ..., ...
 
-    def flat_db(da, z, a_prev, W):
-        dW, db, da_prev = written_backward(da, z, a_prev, W)
-        return dW, db.ravel(), da_prev
+def test_train_step_refuses_scores_beyond_the_floats_before_moving() -> None:
+    model = MLP([2, 2, 1], seed=0)
+    model.layers[1].W = [[1e300, 1e300]]
+    model.layers[0].W = [[1e10, 0.0], [0.0, 1e10]]
+    before = model.parameters()
+    with pytest.raises(gk.ml.TrainingDiverged, match="scores went beyond"):
+        model.train_step(np.ones((3, 2)), np.array([1, -1, 1]), 0.1, 0.0, None)
+    np.testing.assert_array_equal(model.parameters(), before)
 
-    def no_relu(da, z, a_prev, W):
-        return da @ a_prev.T, da.sum(axis=1, keepdims=True), W.T @ da
 
-    def crashes(da, z, a_prev, W):
-        return da @ W
+# ----- the hidden neurons ----------------------------------------------------------------------
+def test_hidden_activations_are_the_forward_pass_of_each_hidden_layer() -> None:
+    model = MLP([2, 4, 3, 1], seed=1)
+    points = np.random.default_rng(0).normal(size=(7, 2))
+    first, second = model.hidden_activations(points)
+    assert first.shape == (7, 4) and second.shape == (7, 3)
+    by_hand = np.maximum(points @ model.layers[0].W.T + model.layers[0].b.T, 0.0)
+    np.testing.assert_allclose(first, by_hand, rtol=1e-15)
+    np.testing.assert_allclose(second, np.maximum(by_hand @ model.layers[1].W.T
+                                                  + model.layers[1].b.T, 0.0), rtol=1e-14)
+    assert model.hidden_names == [[f"a1[{i}]" for i in range(4)], [f"a2[{i}]" for i in range(3)]]
+    with pytest.raises(ValueError, match=r"shape \(2, batch\)"):
+        model.hidden_activations(np.ones((5, 3)))
 
-    assert check_layer_backward(blank) == "dW is not written yet (it is still ...)"
-    assert check_layer_backward(flat_db).startswith("✗ db has shape")
-    assert check_layer_backward(no_relu).startswith("✗ dW is wrong")
-    assert check_layer_backward(crashes).startswith("✗ backward raised ValueError")
+
+def test_hidden_activations_leave_the_training_buffers_alone() -> None:
+    model = MLP([2, 3, 1], seed=2)
+    X = np.random.default_rng(1).normal(size=(2, 5))
+    model.forward(X)
+    model.hidden_activations(np.zeros((11, 2)))  # another batch size
+    dX = model.backward(np.ones((1, 5)))  # still the gradient of the 5-example forward
+    fresh = MLP([2, 3, 1], seed=2)
+    fresh.forward(X)
+    np.testing.assert_array_equal(dX, fresh.backward(np.ones((1, 5))))
+    np.testing.assert_array_equal(model.flat_gradients, fresh.flat_gradients)
+
+
+def test_dead_neurons_are_the_relus_off_on_every_point() -> None:
+    model = MLP([2, 3, 2, 1], seed=0)
+    points = np.random.default_rng(3).normal(size=(20, 2))
+    model.layers[0].W = [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]]
+    model.layers[0].b = [[-1.0], [0.0], [0.5]]  # a1[0] is off everywhere; a1[1] half the time
+    model.layers[1].W = [[0.0, 0.0, 1.0], [0.0, 0.0, -1.0]]  # a2[1] gets -0.5: off
+    assert model.dead_neurons(points) == ["a1[0]", "a2[1]"]
+    norms = model.neuron_weight_norms()
+    np.testing.assert_array_equal(norms[0], [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(norms[1], [1.0, 1.0])
+    assert MLP([2, 3, 1], activation="tanh").dead_neurons(points) == []

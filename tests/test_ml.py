@@ -24,11 +24,23 @@ WORKED_W = [0.1, 0.2, 0.3]
 # ----- the protocol on single steps ---------------------------------------------------------
 def test_forward_builds_the_circuit_of_the_score():
     svm = ml.SVM(a=1.0, b=-2.0, c=-1.0)
-    out = svm.forward(gk.Unit(1.2), gk.Unit(0.7))
+    out = svm.forward(1.2, 0.7)
     assert isinstance(out, gk.Unit)
     assert out.value == 1.0 * 1.2 + -2.0 * 0.7 + -1.0
     assert set(svm.circuit.inputs) == {"a", "b", "c", "x", "y"}
-    assert svm.circuit.output is out
+    assert svm.circuit.output is out and out.name == "score"
+
+
+def test_forward_never_renames_the_callers_units():
+    svm = ml.SVM()
+    x, y = gk.Unit(1.2), gk.Unit(0.7, name="height")
+    svm.forward(x, y)
+    assert x.name is None and y.name == "height"
+    assert svm.circuit.name_of(x) == "u0"  # the circuit's own name for it
+    assert set(svm.circuit.inputs) == {"a", "b", "c", "u0", "height"}
+    second = ml.SVM()
+    second.forward(x, y)  # the same Units in another model's circuit: still unnamed
+    assert x.name is None and second.circuit.name_of(x) == "u0"
 
 
 def test_learn_from_a_misclassified_point_pulls_up_and_springs_the_weights():
@@ -306,6 +318,25 @@ def test_ml_and_datasets_load_without_matplotlib_or_ipywidgets():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("make", [ml.SVM, ml.SimplifiedSVM, ml.TwoLayerNet])
+def test_a_pull_step_that_would_overflow_raises_and_moves_nothing(make):
+    model = make()
+    start = model.parameters()
+    start[0] = 1e308  # a (or a1): the spring alone then pulls by -1e308 a step
+    model.set_parameters(start)
+    with pytest.raises(ml.TrainingDiverged, match="would become -inf") as error:
+        ml.train(model, GUIDE_POINTS, GUIDE_LABELS, iterations=1, step_size=3.0)
+    assert "Lower the step size or the regularization" in str(error.value)
+    np.testing.assert_array_equal(model.parameters(), start)
+
+
+def test_a_hinge_loss_beyond_the_floats_is_divergence_not_a_gate_error():
+    model = ml.HingeLossClassifier([1e200, 0.0, 0.0])  # w0 ** 2 overflows in the circuit
+    with pytest.raises(ml.TrainingDiverged, match=r"the loss at w = \[1e\+200, 0.0, 0.0\]"):
+        ml.train(model, GUIDE_POINTS, GUIDE_LABELS, iterations=1)
+    assert model.parameters().tolist() == [1e200, 0.0, 0.0]
 
 
 def test_a_step_that_would_overflow_moves_nothing():

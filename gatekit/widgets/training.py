@@ -1,17 +1,22 @@
 """The training explorer: watch a model's decision boundary move while it learns, one pull at
-a time. State lives in the model and the data set; the widget steps them and renders.
+a time. It is a view of a `gk.ml.TrainingSession` (the model, the data, the settings, the rng
+and the history live there): the controls set and step the session, the pictures show it.
 
 The plane is a fixed-extent image of the model's scores on a 100×100 grid, coloured in four
 bands (below -1, -1…0, 0…1, above 1), so the boundary (score 0) and both margins (±1) show
 as a filled contour whose pixels are simply replaced every frame. Every other artist (points,
-the highlighted point, the accuracy and loss curves) is updated in place too.
+the highlighted point, the accuracy and loss curves) is updated in place too. With
+`show_neurons=True` each hidden neuron gets a heatmap of its own (see `neurons.py`).
 
-The circuit drawing (`gk.draw`) shows the latest step's values and grads; it is redrawn on
+The circuit of the latest step is drawn as SVG (the picture pipeline of every circuit view) on
 Step and when Play pauses, not during Play, where it would cost more than the frame itself.
 
 Speed: axes, ticks and labels are drawn once into a kept background (again only when a limit
 changes: the curves' axes grow by doubling); a frame restores it, draws the moving artists on
-top (matplotlib's blitting, on the Agg buffer) and encodes the PNG with light compression.
+top (matplotlib's blitting, on the Agg buffer) and encodes the PNG through matplotlib.
+
+Errors follow the views' policy (`base.shows_errors`): a sentence in the message line, Play
+stopped, the pictures showing the session as it is (divergence keeps the last finite state).
 
 Adding points: ipywidgets 8's Image sends no click coordinates, so the widget has x/y boxes and
 an "Add point" button (twin: `add_point(x, y, label)`). With the optional `ipyevents` package a
@@ -33,13 +38,15 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
-from PIL import Image
+from matplotlib.image import imsave
 
-from ..datasets import check_data
-from ..drawing import DPI, draw, layout_of
 from ..gates import check_number
-from ..ml import History, StepResult, Trainable, measure
-from .base import FigureImage, MessageLine, shows_errors
+from ..ml import History, StepResult, Trainable, TrainingSession
+from ..ml.losses import score_data
+from ..picture.layout import layout_of, wires
+from ..picture.svg import circuit_svg
+from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
+from .neurons import NeuronPanel
 
 __all__ = ["TrainingExplorer"]
 
@@ -48,7 +55,7 @@ PLAY_INTERVAL_MS = 60  # about 16 frames a second when a frame takes less than t
 POSITIVE_COLOUR, NEGATIVE_COLOUR = "#d62728", "#1f77b4"
 # Score bands: below -1, -1 to 0, 0 to 1, above 1 (the margins are the band edges at ±1).
 BAND_COLOURS = ListedColormap(["#9fc3e6", "#d9e7f5", "#f9dcdc", "#f1a9a9"])
-BAND_NORM = BoundaryNorm([-1e300, -1.0, 0.0, 1.0, 1e300], BAND_COLOURS.N)
+BAND_NORM = BoundaryNorm([-3.0, -1.0, 0.0, 1.0, 3.0], BAND_COLOURS.N)
 PULL_COLOURS = {1.0: "#e6550d", -1.0: "#3182bd", 0.0: "#636363"}
 
 
@@ -68,45 +75,190 @@ def _loss_axis_top(losses: list[float], current_top: float) -> float:
     return current_top if peak <= current_top else 1.5 * peak
 
 
-class TrainingExplorer(widgets.VBox):
+def _session_from(model: Trainable | TrainingSession, points: object, labels: object,
+                  settings: dict[str, Any]) -> TrainingSession:
+    """The session to show: the one given, or a new one from the model, data and settings."""
+    given = {name: value for name, value in settings.items() if value is not None}
+    if isinstance(model, TrainingSession):
+        extra = [name for name, value in (("points", points), ("labels", labels)) if
+                 value is not None] + list(given)
+        if extra:
+            raise TypeError(f"a TrainingSession brings its own data and settings; leave out "
+                            f"{', '.join(extra)} (or set them on the session)")
+        return model
+    if points is None or labels is None:
+        raise TypeError("give the points and labels to train on (or a gk.ml.TrainingSession)")
+    return TrainingSession(model, points, labels, **given)
+
+
+class TrainingExplorer(View):
     """Train a model on 2-D points live: Play / Step / Reset, step size, regularization,
-    iterations per frame, the boundary and margins, accuracy and loss, and the circuit."""
+    iterations per frame, the boundary and margins, accuracy and loss, and the circuit.
+
+    Give a `gk.ml.TrainingSession`, or a model with its points and labels (and optionally
+    step_size, regularization, seed) to make one. `show_neurons=True` adds a heatmap per
+    hidden neuron (for gk.ml.TwoLayerNet and gk.layers.MLP).
+    """
 
     def __init__(
         self,
-        model: Trainable,
-        points: object,
-        labels: object,
-        step_size: float = 0.01,
-        regularization: float = 1.0,
+        model: Trainable | TrainingSession,
+        points: object = None,
+        labels: object = None,
+        step_size: float | None = None,
+        regularization: float | None = None,
         iterations_per_frame: int = 1,
-        seed: int = 0,
+        seed: int | None = None,
+        show_neurons: bool = False,
     ) -> None:
         super().__init__()
-        if not isinstance(model, Trainable):
-            raise TypeError(
-                f"{type(model).__name__} is not trainable here: it needs scores, train_step, "
-                "parameters, set_parameters and drawable_circuit (see gatekit.ml.Trainable)"
-            )
-        self.model = model
-        self.points, self.labels = check_data(points, labels)
-        self.seed = seed
-        self.start = model.parameters()  # what Reset restores
-        self.rng = np.random.default_rng(seed)
-        self.history = History()
+        self.session = _session_from(model, points, labels, {
+            "step_size": step_size, "regularization": regularization, "seed": seed})
+        per_frame = iterations_per_frame
+        if isinstance(per_frame, bool) or not isinstance(per_frame, int) or per_frame < 1:
+            raise ValueError(f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
+        self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
+        self._following = self._stopping = False  # see _follow_settings and _stop
+        self._build_controls(per_frame)
+        self.figure = FigureImage(9.0, 3.4, dpi=80)
+        self._canvas = FigureCanvasAgg(self.figure.figure)
+        self._background: Any = None  # the static part of the figure, as drawn last time
+        self._background_limits: tuple = ()
+        self.circuit_picture = SvgImage(10, 10, max_height="420px")
+        self._build_artists()
+        self.children = [
+            widgets.HBox([self.play, self.step_button, self.reset_button,
+                          self.iterations_per_frame]),
+            widgets.HBox([self.step_size, self.regularization]),
+            self.figure.image,
+            self.status,
+            widgets.HBox([self.new_label, self.new_x, self.new_y, self.add_button]),
+            *([self.neurons.widget] if self.neurons is not None else []),
+            self.circuit_picture.widget,
+            self.message.widget,
+        ]
+        self._show(with_circuit=True)
 
+    # ----- the session's state, read through the view -------------------------------------
+    @property
+    def model(self) -> Trainable:
+        """The model being trained (the session's)."""
+        return self.session.model
+
+    @property
+    def points(self) -> np.ndarray:
+        """The data set's points, (n, 2) (the session's)."""
+        return self.session.points
+
+    @property
+    def labels(self) -> np.ndarray:
+        """The data set's ±1 labels (the session's)."""
+        return self.session.labels
+
+    @property
+    def history(self) -> History:
+        """Accuracy, loss, parameters and steps so far (the session's)."""
+        return self.session.history
+
+    @property
+    def last_step(self) -> StepResult | None:
+        """The latest training step, or None before the first."""
+        return self.session.last_step
+
+    # ----- what the buttons do (method twins) ---------------------------------------------
+    @shows_errors
+    def step(self, iterations: int | None = None) -> StepResult | None:
+        """Train for `iterations` (default: the per-frame slider) and redraw; return the last
+        step's result (which points, which pulls, the loss it measured)."""
+        self._train(iterations)
+        self._show(with_circuit=True)
+        return self.last_step
+
+    @shows_errors
+    def reset(self) -> None:
+        """Restore the starting parameters, the seeded picking order and an empty history
+        (points added since stay, so the same start can be tried on the changed data)."""
+        self._stop()
+        self.session.reset()
+        self._show(with_circuit=True)
+
+    @shows_errors
+    def add_point(self, x: float, y: float, label: int | None = None) -> None:
+        """Add a point to the data set (label: the toggle's when None) and redraw."""
+        self.session.add_point(x, y, self.new_label.value if label is None else label)
+        self._fit_plane()
+        self._show(with_circuit=False)
+
+    @shows_errors
+    def add_point_at_pixel(self, column: float, row: float, label: int | None = None) -> None:
+        """Add a point where a pixel of the rendered PNG lies (row 0 at the top), as a click
+        handler would: the pixel must fall inside the plane."""
+        x, y = self._plane_coordinates(check_number(column, "column"), check_number(row, "row"))
+        self.add_point(x, y, label)
+
+    @shows_errors
+    def refresh(self) -> None:
+        """Show the session as it is now (after changing or stepping it in code)."""
+        self._fit_plane()
+        self._show(with_circuit=True)
+
+    # ----- training ------------------------------------------------------------------------
+    def _train(self, iterations: int | None) -> None:
+        count = self.iterations_per_frame.value if iterations is None else iterations
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"iterations must be a whole number >= 1, not {count!r}")
+        self.session.step(count)
+
+    @shows_errors
+    def _on_play_tick(self, change: dict[str, Any]) -> None:
+        if self.play.playing:
+            self._train(None)
+            self._show(with_circuit=False)
+
+    def _on_play_toggle(self, change: dict[str, Any]) -> None:
+        if not change["new"] and not self._stopping:  # paused by the learner
+            self._show_paused()
+
+    @shows_errors
+    def _show_paused(self) -> None:
+        self._show(with_circuit=True)
+
+    @shows_errors
+    def _set(self, setting: str, value: float) -> None:
+        if not self._following:  # not an echo of the view following the session
+            setattr(self.session, setting, value)
+
+    def _stop(self) -> None:
+        """Stop Play (after any error too, which then shows the state itself)."""
+        self._stopping = True
+        try:
+            self.play.playing = False
+        finally:
+            self._stopping = False
+
+    def _show_state(self) -> None:
+        """Show the session as it is now (after any error)."""
+        self._show(with_circuit=True)
+
+    # ----- building -------------------------------------------------------------------------
+    def _build_controls(self, per_frame: int) -> None:
+        session = self.session
         self.step_size = widgets.FloatLogSlider(
-            value=step_size, base=10, min=-4, max=0, step=0.05, description="step size",
-            readout_format=".4f",
+            value=session.step_size, base=10, min=-4, max=0, step=0.05,
+            description="step size", readout_format=".4f",
         )
         self.regularization = widgets.FloatSlider(
-            value=regularization, min=0.0, max=max(2.0, regularization), step=0.01,
+            value=session.regularization, min=0.0, max=2.0, step=0.01,
             description="regularization", readout_format=".2f",
             style={"description_width": "initial"},
         )
+        self._follow_settings()
+        self.step_size.observe(lambda change: self._set("step_size", change["new"]), "value")
+        self.regularization.observe(lambda change: self._set("regularization", change["new"]),
+                                    "value")
         self.iterations_per_frame = widgets.IntSlider(
-            value=iterations_per_frame, min=1, max=50, description="per frame",
+            value=per_frame, min=1, max=max(50, per_frame), description="per frame",
             tooltip="iterations per Step or Play frame",
         )
         self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=PLAY_INTERVAL_MS,
@@ -129,96 +281,22 @@ class TrainingExplorer(widgets.VBox):
         self.add_button.on_click(lambda _: self.add_point(self.new_x.value, self.new_y.value))
         self.status = widgets.HTML()
 
-        self.figure = FigureImage(9.0, 3.4, dpi=80)
-        self._canvas = FigureCanvasAgg(self.figure.figure)
-        self._background: Any = None  # the static part of the figure, as drawn last time
-        self._background_limits: tuple = ()
-        self.circuit_figure = FigureImage(9.0, 3.0, dpi=DPI)  # resized to each circuit
-        self.circuit_figure.image.layout.max_width = "100%"
-        self._build_artists()
-        self.children = [
-            widgets.HBox([self.play, self.step_button, self.reset_button,
-                          self.iterations_per_frame]),
-            widgets.HBox([self.step_size, self.regularization]),
-            self.figure.image,
-            self.status,
-            widgets.HBox([self.new_label, self.new_x, self.new_y, self.add_button]),
-            self.circuit_figure.image,
-            self.message.widget,
-        ]
-        self._show(with_circuit=True)
-
-    # ----- what the buttons do (method twins) ---------------------------------------------
-    @shows_errors
-    def step(self, iterations: int | None = None) -> StepResult | None:
-        """Train for `iterations` (default: the per-frame slider) and redraw; return the last
-        step's result (which points, which pulls, the loss it measured)."""
-        try:
-            self._train(iterations)
-        finally:  # what was trained before an error (such as divergence) is shown too
-            self._show(with_circuit=True)
-        return self.last_step
-
-    @shows_errors
-    def reset(self) -> None:
-        """Restore the starting parameters, the seeded picking order and an empty history
-        (points added since stay, so the same start can be tried on the changed data)."""
-        self.play.playing = False
-        self.model.set_parameters(self.start)
-        self.rng = np.random.default_rng(self.seed)
-        self.history = History()
-        self._show(with_circuit=True)
-
-    @shows_errors
-    def add_point(self, x: float, y: float, label: int | None = None) -> None:
-        """Add a point to the data set (label: the toggle's when None) and redraw."""
-        label = self.new_label.value if label is None else label
-        point = [check_number(x, "x"), check_number(y, "y")]
-        self.points, self.labels = check_data(
-            np.vstack([self.points, point]), np.append(self.labels, label)
-        )
-        self._fit_plane()
-        self._show(with_circuit=False)
-
-    @shows_errors
-    def add_point_at_pixel(self, column: float, row: float, label: int | None = None) -> None:
-        """Add a point where a pixel of the rendered PNG lies (row 0 at the top), as a click
-        handler would: the pixel must fall inside the plane."""
-        x, y = self._plane_coordinates(check_number(column, "column"), check_number(row, "row"))
-        self.add_point(x, y, label)
-
-    @property
-    def last_step(self) -> StepResult | None:
-        """The latest training step, or None before the first."""
-        return self.history.steps[-1] if self.history.steps else None
-
-    # ----- training ------------------------------------------------------------------------
-    def _train(self, iterations: int | None) -> None:
-        count = self.iterations_per_frame.value if iterations is None else iterations
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"iterations must be a whole number >= 1, not {count!r}")
-        for _ in range(count):
-            result = self.model.train_step(self.points, self.labels, self.step_size.value,
-                                           self.regularization.value, self.rng)
-            self.history.record(self.model, self.points, self.labels, result)
-
-    @shows_errors
-    def _on_play_tick(self, change: dict[str, Any]) -> None:
-        if not self.play.playing:
+    def _follow_settings(self) -> None:
+        """Sliders showing the session's step size and regularization, widened to reach them
+        (a session set in code may hold values beyond the sliders' first range)."""
+        step_size, regularization = self.session.step_size, self.session.regularization
+        if (self.step_size.value, self.regularization.value) == (step_size, regularization):
             return
+        exponent = math.log10(step_size)
+        self._following = True
         try:
-            self._train(None)
-        except Exception:
-            self.play.playing = False  # one error, not one per tick
-            raise
-        self._show(with_circuit=False)
+            self.step_size.min = min(self.step_size.min, math.floor(exponent))
+            self.step_size.max = max(self.step_size.max, math.ceil(exponent))
+            self.regularization.max = max(self.regularization.max, regularization)
+            self.step_size.value, self.regularization.value = step_size, regularization
+        finally:
+            self._following = False
 
-    @shows_errors
-    def _on_play_toggle(self, change: dict[str, Any]) -> None:
-        if not change["new"]:
-            self._show(with_circuit=True)
-
-    # ----- drawing -------------------------------------------------------------------------
     def _build_artists(self) -> None:
         figure = self.figure.figure
         self.plane = figure.add_axes((0.06, 0.12, 0.42, 0.82))
@@ -244,7 +322,6 @@ class TrainingExplorer(widgets.VBox):
         self.loss_axes.set_xlabel("iteration", fontsize=9)
         self.loss_axes.tick_params(labelsize=8)
         self.plane.tick_params(labelsize=8)
-        self._circuit_axes = self.circuit_figure.figure.add_axes((0, 0, 1, 1))
         self._moving = [self._scores_image, *self.plane.spines.values(), self._dots,
                         self._current, self._pull_text, self._accuracy_line, self._loss_line]
         for artist in self._moving:
@@ -265,6 +342,8 @@ class TrainingExplorer(widgets.VBox):
         self._dots.set_facecolors(
             [POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR for label in self.labels]
         )
+        if self.neurons is not None:
+            self.neurons.fit(extent)
 
     def _plane_coordinates(self, column: float, row: float) -> tuple[float, float]:
         height = self.figure.figure.bbox.height
@@ -275,17 +354,23 @@ class TrainingExplorer(widgets.VBox):
             raise ValueError(f"pixel ({column:g}, {row:g}) is outside the plane of points")
         return float(x), float(y)
 
+    # ----- drawing -------------------------------------------------------------------------
     def _show(self, with_circuit: bool) -> None:
-        """Render the plane, the curves and the status; the circuit too when asked."""
+        """Render the settings, the plane, the curves, the status and the neurons; the
+        circuit too when asked."""
+        self._follow_settings()
         scores = self.model.scores(self._grid).reshape(GRID_SIZE, GRID_SIZE)
-        self._scores_image.set_data(scores)
+        self._scores_image.set_data(np.clip(scores, -2.0, 2.0))  # only the bands matter
         self._show_step()
-        iterations = np.arange(1, len(self.history) + 1)
-        self._accuracy_line.set_data(iterations, self.history.accuracy)
-        self._loss_line.set_data(iterations, self.history.loss)
+        history = self.history
+        iterations = np.arange(1, len(history) + 1)
+        self._accuracy_line.set_data(iterations, history.accuracy)
+        self._loss_line.set_data(iterations, history.loss)
         self.accuracy_axes.set_xlim(0, 10 * 2 ** math.ceil(math.log2(max(1, len(iterations) / 10))))
-        self.loss_axes.set_ylim(0, _loss_axis_top(self.history.loss, self.loss_axes.get_ylim()[1]))
+        self.loss_axes.set_ylim(0, _loss_axis_top(history.loss, self.loss_axes.get_ylim()[1]))
         self._render()
+        if self.neurons is not None:
+            self.neurons.show(self.points)
         self.status.value = self._status_html()
         if with_circuit:
             self._show_circuit()
@@ -303,8 +388,8 @@ class TrainingExplorer(widgets.VBox):
         for artist in self._moving:
             artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
-        rgb = np.asarray(self._canvas.buffer_rgba())[:, :, :3]  # opaque: no alpha to encode
-        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
+        imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png",
+               metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         self.figure.image.value = buffer.getvalue()
 
     def _show_step(self) -> None:
@@ -325,25 +410,24 @@ class TrainingExplorer(widgets.VBox):
             self._pull_text.set_text(f"{len(pulling)} of {len(step.indices)} points pull")
 
     def _status_html(self) -> str:
-        fraction_right, cost = measure(self.model, self.points, self.labels)
+        fraction_right, cost = score_data(self.model, self.points, self.labels)
         right = round(fraction_right * len(self.points))
         text = (f"iteration {len(self.history)} · accuracy {right}/{len(self.points)} · "
                 f"mean hinge cost {cost:.3f}")
         if self.last_step is not None:
             text += f" · loss of the last step {self.last_step.loss:.3f}"
-        return f"<span style='font-family:monospace'>{text}</span>"
+        if self.neurons is not None:
+            text += f" · dead neurons {len(self.neurons.dead)}"
+        return f"<span style='font-family:monospace'>{escape(text)}</span>"
 
     def _show_circuit(self) -> None:
-        circuit = self.model.drawable_circuit() if self.history.steps else None
-        self.circuit_figure.image.layout.display = None if circuit is not None else "none"
+        circuit = self.model.drawable_circuit() if self.last_step is not None else None
+        self.circuit_picture.widget.layout.display = None if circuit is not None else "none"
         if circuit is None:
             return
-        width, height = layout_of(circuit).size_inches
-        self.circuit_figure.figure.set_size_inches(width, height)
-        self.circuit_figure.image.layout.width = f"{round(width * DPI)}px"
-        self._circuit_axes.clear()
-        draw(circuit, ax=self._circuit_axes)
-        self.circuit_figure.refresh()
+        layout = layout_of(circuit)
+        self.circuit_picture.resize(*layout.size_pixels)
+        self.circuit_picture.show(circuit_svg(circuit, layout, wires(circuit)))
 
     def __repr__(self) -> str:
         return (f"<TrainingExplorer {self.model!r} on {len(self.points)} points, "
