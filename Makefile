@@ -3,14 +3,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# make site's own environment: JupyterLite's kernel would add a lab extension to JupyterLab's.
+LITE_VENV := build/lite-venv
 
-.PHONY: lab test check lint bench notebooks clean browser
+.PHONY: lab test check lint bench notebooks clean browser site npm
 
 # JupyterLab refuses to run as root unless told; containers and hubs often run as root.
-lab: $(VENV)/.lab-installed
+lab: $(VENV)/.lab-installed $(LAB_SETTINGS)/overrides.json
 	$(BIN)/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-test: $(VENV)/.test-installed browser
+test: $(VENV)/.test-installed browser site
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
@@ -26,6 +29,11 @@ check: $(VENV)/.test-installed
 notebooks: $(VENV)/.test-installed
 	$(BIN)/python tools/store_notebooks.py
 
+# The course as a static JupyterLite site in build/site, run in the browser with no server
+# (tools/lite_site.py). Downloads stay in build/lite-cache, so a second build takes seconds.
+site: $(LITE_VENV)/.installed npm
+	$(LITE_VENV)/bin/python tools/lite_site.py
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
@@ -35,6 +43,17 @@ $(BIN)/python:
 
 $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	touch $@
+
+# JupyterLab's settings for the course: no "news" pop-up greeting a new user (the site too).
+$(LAB_SETTINGS)/overrides.json: tools/jupyterlab-overrides.json | $(VENV)/.lab-installed
+	mkdir -p $(@D)
+	cp $< $@
+
+$(LITE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -e ".[lite]"
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
@@ -48,9 +67,15 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
+# make site takes Pyodide from the npm registry: install Debian's npm when missing and allowed.
+npm:
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	fi
+
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[bench,test]"
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build/site build/lite build/lite-cache $(LITE_VENV)

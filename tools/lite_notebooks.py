@@ -1,0 +1,87 @@
+"""The first cell of every notebook installs gatekit in the browser (JupyterLite) and does nothing
+elsewhere, so JupyterLab, nbval and the Lite site run the same notebooks unchanged.
+
+Chapters that need numpy or matplotlib also install those; in the browser they come from
+Pyodide's full distribution on its CDN, so those chapters need an internet connection there.
+Running this again refreshes the cell and changes nothing else (other cells and their ids stay).
+
+Usage: python tools/lite_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+# The install cell is found again by its first line, whatever its id has become since.
+MARKER = "# In the browser (JupyterLite)"
+
+# Code that loads numpy or matplotlib (gatekit's ml, layers, datasets and training views import
+# numpy; gk.draw and the training views import matplotlib). The site bundles neither.
+NEEDS_FULL_DISTRIBUTION = (
+    "import numpy", "from numpy", "import matplotlib", "from matplotlib",
+    "gk.draw(", "gk.ml", "gk.layers", "gk.datasets", "TrainingExplorer",
+)
+FULL_DISTRIBUTION_PACKAGES = ("numpy", "matplotlib")
+
+
+def code_of(notebook: nbformat.NotebookNode) -> str:
+    """All code of the notebook except its install cell."""
+    return "\n".join(
+        cell.source for cell in notebook.cells
+        if cell.cell_type == "code" and not cell.source.startswith(MARKER)
+    )
+
+
+def needs_full_distribution(notebook: nbformat.NotebookNode) -> bool:
+    """Whether the notebook's code uses numpy or matplotlib, which the site does not bundle."""
+    code = code_of(notebook)
+    return any(marker in code for marker in NEEDS_FULL_DISTRIBUTION)
+
+
+def install_source(full: bool) -> str:
+    """The install cell's code: gatekit always; numpy and matplotlib too when `full`, imported
+    at once so that without the internet the error shows here, under the comment saying why."""
+    lines = [f"{MARKER} this installs gatekit from the site; elsewhere it does nothing."]
+    install = "    %pip install gatekit"
+    if full:
+        lines = [f"{MARKER} this installs gatekit from the site, and numpy and matplotlib",
+                 "# from Pyodide's CDN (this chapter needs the internet there); elsewhere it does "
+                 "nothing."]
+        install += " " + " ".join(FULL_DISTRIBUTION_PACKAGES)
+        install += "\n    import matplotlib, numpy  # without the internet: fails here, not later"
+    return "\n".join([*lines, "import sys", "", 'if sys.platform == "emscripten":', install])
+
+
+def refresh(notebook: nbformat.NotebookNode, number: str) -> bool:
+    """Add the install cell at the top, or rewrite the one there; True when anything changed."""
+    source = install_source(needs_full_distribution(notebook))
+    first = notebook.cells[0] if notebook.cells else None
+    if first is not None and first.cell_type == "code" and first.source.startswith(MARKER):
+        changed = first.source != source or first.outputs or first.execution_count is not None
+        first.source, first.outputs, first.execution_count = source, [], None
+        return bool(changed)
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = f"{number}-lite"
+    notebook.cells.insert(0, cell)
+    return True
+
+
+def apply(path: Path) -> bool:
+    """Refresh the install cell of one notebook file; True when the file was rewritten."""
+    notebook = nbformat.read(path, as_version=4)
+    if not refresh(notebook, path.name.split("_", 1)[0]):
+        return False
+    nbformat.validate(notebook)
+    nbformat.write(notebook, path)
+    return True
+
+
+if __name__ == "__main__":
+    paths = [Path(arg) for arg in sys.argv[1:]] or sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    for notebook_path in paths:
+        print(f"{'updated' if apply(notebook_path) else 'unchanged'} {notebook_path.name}")
