@@ -1,24 +1,34 @@
 """The README's chapter table, its Binder badges and the notebooks stay in step."""
 
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
 from urllib.parse import quote
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 ROW = re.compile(
     r"\| (?P<number>\d\d) \| (?P<title>[^|]+?) \| \[(?P<text>[^\]]+)\]\((?P<link>[^)]+)\) \| "
-    r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]\((?P<badge>[^)]+)\) \|"
+    r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]\((?P<badge>[^)]+)\) \| "
+    r"\[(?P<lite_mode>offline|needs internet)\]\((?P<lite>[^)]+)\) \|"
 )
 
 
-def repository() -> str:
-    """OWNER/REPO from pyproject's [project.urls] Repository, the one place it is named."""
-    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
-    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
-    assert match, f"the Repository URL should be a GitHub address, not {url!r}"
-    return match[1]
+def course_url(route: str) -> str:
+    """Where learners open the course: pyproject's [tool.gatekit], the one place it is named."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["gatekit"][route]
+
+
+def needs_full_distribution(path: Path) -> bool:
+    """The site builder's own verdict on whether a notebook needs numpy/matplotlib."""
+    tool = ROOT / "tools" / "lite_notebooks.py"
+    spec = importlib.util.spec_from_file_location("lite_notebooks", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.needs_full_distribution(nbformat.read(path, as_version=4))
 
 
 def chapter_rows() -> list[re.Match]:
@@ -53,5 +63,12 @@ def test_every_notebook_is_in_the_table_once_in_order():
 def test_each_badge_opens_its_own_notebook_in_the_repository():
     for row in chapter_rows():
         labpath = quote(row["link"], safe="")
-        expected = f"https://mybinder.org/v2/gh/{repository()}/HEAD?labpath={labpath}"
-        assert row["badge"] == expected
+        assert row["badge"] == f"{course_url('binder_url')}?labpath={labpath}"
+
+
+def test_each_browser_link_opens_its_notebook_in_the_lite_site_and_says_if_it_runs_offline():
+    for row in chapter_rows():
+        name = Path(row["link"]).name
+        assert row["lite"] == f"{course_url('lite_url')}lab/index.html?path={quote(name)}"
+        full = needs_full_distribution(ROOT / row["link"])
+        assert row["lite_mode"] == ("needs internet" if full else "offline"), name
