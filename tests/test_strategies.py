@@ -69,3 +69,24 @@ def test_the_widget_reruns_when_a_slider_moves_and_shows_errors():
     assert "<td>12</td>" in widget.table_view.value
     widget.step_size.value = 1.0  # steps x to -0.21, where the square root has no real value
     assert "no real value" in widget.message.text
+
+
+def test_the_searches_are_the_circuits_own_and_their_passes_its_counters(monkeypatch):
+    circuit = gk.parse(NEURON, a=1, b=2, c=-3, x=-1, y=3)
+    calls = []
+    for method in ("random_local_search", "numerical_gradient"):
+        original = getattr(circuit, method)
+
+        def spy(*args, _original=original, _name=method, **kwargs):
+            calls.append((_name, args, kwargs))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(circuit, method, spy)
+    forwards, backwards = circuit.forward_passes, circuit.backward_passes
+    results = by_name(compare_strategies(circuit, tries=9, tweak=0.02, h=1e-3, seed=2))
+    assert calls == [("random_local_search", (), {"iterations": 9, "tweak": 0.02, "seed": 2}),
+                     ("numerical_gradient", (1e-3,), {})]
+    counted = sum(r.forward_passes for r in results.values())
+    spent = circuit.forward_passes - forwards
+    # Besides the table's passes: the start, the restores, the two steps' outputs, the reset.
+    assert spent == counted + 8 and circuit.backward_passes - backwards == 1

@@ -10,7 +10,7 @@ import pytest
 
 import gatekit as gk
 from gatekit.circuit import fmt
-from gatekit.drawing import HIGHLIGHT_COLOUR
+from gatekit.picture.layout import HIGHLIGHT_COLOUR
 
 
 def neuron() -> gk.Circuit:

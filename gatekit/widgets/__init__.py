@@ -11,11 +11,13 @@ from typing import Any
 # Which submodule holds each public widget.
 _WHERE = {
     "CircuitExplorer": "explorer",
+    "Landscape": "landscape",
     "explore": "explorer",
     "BackpropStepper": "stepper",
     "TrainingExplorer": "training",
     "StrategyComparison": "strategies",
     "compare_strategies": "strategies",
+    "WeightGradientView": "weights",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,91 +1,204 @@
-"""What every gatekit widget shares: a matplotlib figure shown as a PNG Image that is updated
-in place, an SVG picture in an Image of fixed size, and callbacks that show errors in the
-widget instead of raising into the browser."""
+"""What every gatekit view shares: the error policy, the one HTML escape, closing a whole widget
+tree, an SVG picture in an Image widget, and (for the plotting views) a matplotlib figure.
+
+The error policy, used by every view through `shows_errors`:
+- what a learner can cause (`LEARNER_ERRORS`: bad values, arithmetic and circuit errors) is
+  shown in the view's message line as one sentence and not raised;
+- anything else is a bug in gatekit: it is shown too, and raised;
+- after either, Play stops (`_stop`) and the view shows its state as it now is (`_show_state`).
+"""
 
 from __future__ import annotations
 
 import functools
 import html
-import io
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
-__all__ = ["FigureImage", "SvgImage", "MessageLine", "shows_errors"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "LEARNER_ERRORS", "escape", "sentence", "MessageLine", "shows_errors", "widget_tree",
+    "close_tree", "View", "SvgImage", "FigureImage",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# What a learner can cause by what they type or drag: a view shows these and goes on.
+# (CircuitError is a ValueError; ZeroDivisionError and OverflowError are ArithmeticErrors.)
+LEARNER_ERRORS: tuple[type[Exception], ...] = (ValueError, ArithmeticError, TypeError)
+
+ERROR_COLOUR = "#b00020"
+
+
+def escape(value: object) -> str:
+    """Any name, number or message as text safe inside HTML or SVG: the one way text gets in."""
+    return html.escape(str(value), quote=True)
+
+
+def sentence(error: BaseException) -> str:
+    """The error as one line a learner reads: its message (its type's name when it has none)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class MessageLine:
+    """An HTML line under a view: empty when all is well, one sentence when something is not."""
+
+    def __init__(self) -> None:
+        self.widget = widgets.HTML(value="")
+        self.text = ""  # the message shown now, as plain text ('' when none)
+
+    def show(self, text: str) -> None:
+        """Show a message (plain text; escaped here)."""
+        self.text = text
+        self.widget.value = f'<span style="color:{ERROR_COLOUR}">⚠ {escape(text)}</span>'
+
+    def show_error(self, error: BaseException) -> None:
+        """Show what went wrong as the error's own sentence."""
+        self.show(sentence(error))
+
+    def show_bug(self, error: BaseException) -> None:
+        """Show an error no learner input should cause, asking for a report."""
+        self.show(f"gatekit has a bug ({type(error).__name__}: {sentence(error)}); "
+                  f"please report it with the code that led here")
+
+    def clear(self) -> None:
+        """Show nothing: all is well."""
+        self.text = ""
+        self.widget.value = ""
+
+
+def shows_errors(method: F) -> F:
+    """Wrap a view's callback or button twin with the error policy (see the module docstring).
+
+    The message clears when the call starts, so a message the call itself shows (such as a
+    backward that could not run) stays. A learner's error returns None; a bug is raised. The
+    view needs `.message`; `_stop()` and `_show_state()` are called after an error if it has them.
+    """
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        self.message.clear()
+        try:
+            return method(self, *args, **kwargs)
+        except LEARNER_ERRORS as error:
+            _recover(self)
+            self.message.show_error(error)
+            return None
+        except Exception as error:
+            self.message.show_bug(error)
+            _recover(self)
+            raise
+
+    return guarded  # type: ignore[return-value]
+
+
+def _recover(view: Any) -> None:
+    """Stop whatever runs and show the state as it is now, after an error."""
+    for hook in ("_stop", "_show_state"):
+        if hasattr(view, hook):
+            getattr(view, hook)()
+
+
+def widget_tree(
+    root: widgets.Widget, extra: Iterable[widgets.Widget] = ()
+) -> Iterator[widgets.Widget]:
+    """Every widget reachable from `root` (and from `extra`) through its traits: children,
+    layouts, styles and any other widget a trait holds, each once."""
+    seen: set[int] = set()
+    stack = [root, *extra]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        yield widget
+        for name in _widget_traits(type(widget)):
+            value = getattr(widget, name, None)
+            items = value if isinstance(value, list | tuple) else (value,)
+            stack.extend(item for item in items if isinstance(item, widgets.Widget))
+
+
+@functools.cache
+def _widget_traits(kind: type[widgets.Widget]) -> tuple[str, ...]:
+    """The traits of a widget class that hold widgets (those synced as widget references)."""
+    to_json = widgets.widget_serialization["to_json"]
+    return tuple(name for name, trait in kind.class_traits(sync=True).items()
+                 if trait.metadata.get("to_json") is to_json)
+
+
+def close_tree(root: widgets.Widget, extra: Iterable[widgets.Widget] = ()) -> None:
+    """Close `root` and every widget in its tree, so the kernel and the browser free them all
+    (`Widget.close` alone closes one widget and leaves its layout, style and children open)."""
+    for widget in list(widget_tree(root, extra)):
+        widgets.Widget.close(widget)
+
+
+class View(widgets.VBox):
+    """A view over state that lives elsewhere: `close()` closes its whole widget tree, including
+    the widgets it holds but does not show now (`_hidden_widgets`)."""
+
+    def _hidden_widgets(self) -> Iterable[widgets.Widget]:
+        """Widgets the view owns outside its tree (none unless a view says so)."""
+        return ()
+
+    def close(self) -> None:
+        """Close the view and every widget in it; re-running a cell then frees the old one."""
+        close_tree(self, self._hidden_widgets())
+
+
+class SvgImage:
+    """SVG text shown in an Image widget of fixed size, scrolled when larger than `max_height`.
+
+    Views build the SVG text themselves (every text in it escaped) and call `show(svg)`;
+    `widget` is what goes into the view's children.
+    """
+
+    def __init__(self, width: int | None = None, height: int | None = None,
+                 max_height: str = "600px") -> None:
+        self.image = widgets.Image(format="svg+xml")
+        if width is not None and height is not None:  # else the SVG's own size
+            self.resize(width, height)
+        self.widget = widgets.Box(
+            [self.image],
+            layout=widgets.Layout(overflow="auto", max_width="100%", max_height=max_height),
+        )
+
+    def resize(self, width: int, height: int) -> None:
+        """Give the picture a new size in pixels."""
+        self.image.layout.width, self.image.layout.height = f"{width}px", f"{height}px"
+
+    def show(self, svg: str) -> None:
+        """Put the SVG text into the Image widget (nothing is sent when it has not changed)."""
+        data = svg.encode()
+        if data != self.image.value:
+            self.image.value = data
+
 
 class FigureImage:
-    """One matplotlib Figure kept for the life of a view, rendered to PNG into an Image widget.
+    """One matplotlib Figure kept for the life of a plotting view, rendered to PNG into an Image.
 
     Views change the figure's artists in place and call `refresh()`; the Figure is never
-    recreated and never shown through pyplot, so nothing leaks into notebook outputs.
+    recreated and never shown through pyplot. matplotlib loads only when one is made, so the
+    circuit views (which draw SVG) never load it.
     """
 
     def __init__(self, width: float, height: float, dpi: int = 100) -> None:
-        self.figure = Figure(figsize=(width, height), dpi=dpi)
+        from matplotlib.figure import Figure
+
+        self.figure: Figure = Figure(figsize=(width, height), dpi=dpi)
         self.image = widgets.Image(
             format="png", layout=widgets.Layout(width=f"{int(width * dpi)}px", height="auto")
         )
 
     def refresh(self) -> None:
         """Render the figure as it is now into the Image widget."""
+        import io
+
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
         self.image.value = buffer.getvalue()
-
-
-class SvgImage:
-    """SVG text shown in an Image widget of fixed size, scrolled when larger than `max_height`.
-
-    Views build the SVG text themselves (fast even for large circuits) and call `show(svg)`;
-    `widget` is what goes into the view's children.
-    """
-
-    def __init__(self, width: int, height: int, max_height: str = "600px") -> None:
-        self.image = widgets.Image(
-            format="svg+xml", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
-        )
-        self.widget = widgets.Box(
-            [self.image],
-            layout=widgets.Layout(overflow="auto", max_width="100%", max_height=max_height),
-        )
-
-    def show(self, svg: str) -> None:
-        """Put the SVG text into the Image widget."""
-        self.image.value = svg.encode()
-
-
-class MessageLine:
-    """An HTML line under a view: empty when all is well, the error's message when not."""
-
-    def __init__(self) -> None:
-        self.widget = widgets.HTML(value="")
-        self.text = ""  # the message shown now, as plain text ('' when none)
-
-    def show_error(self, error: BaseException) -> None:
-        self.text = f"{type(error).__name__}: {error}"
-        self.widget.value = f'<span style="color:#b00020">⚠ {html.escape(self.text)}</span>'
-
-    def clear(self) -> None:
-        self.text = ""
-        self.widget.value = ""
-
-
-def shows_errors(method: F) -> F:
-    """Wrap a view's callback so an exception is shown in `self.message`, never raised."""
-
-    @functools.wraps(method)
-    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            result = method(self, *args, **kwargs)
-        except Exception as error:  # a widget callback must never raise into the frontend
-            self.message.show_error(error)
-            return None
-        self.message.clear()
-        return result
-
-    return guarded  # type: ignore[return-value]

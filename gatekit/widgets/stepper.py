@@ -3,25 +3,26 @@ with the active gate lit on the drawing and the chain-rule sentence of each step
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from typing import overload
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit, fmt
-from ..drawing import layout_of, wires
+from ..circuit import BackwardStep, Circuit, fmt
 from ..gates import Gate
-from .base import MessageLine, SvgImage, shows_errors
-from .svg import circuit_svg
+from ..picture.layout import layout_of, wires
+from ..picture.svg import circuit_svg
+from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
 
-__all__ = ["BackpropStepper", "Step", "plan_steps"]
+__all__ = ["BackpropStepper", "Step", "StepPlan", "plan_steps"]
 
 
 @dataclass(frozen=True)
 class Step:
     """One moment of the walk: which pass, the active gate and unit, what every wire shows."""
 
-    phase: str  # "start", "forward" or "backward"
+    phase: str  # "start", "forward", "backward" or "stopped" (backward could not run)
     gate: Gate | None
     unit: int | None  # index in circuit.units of the wire this step writes
     sentence: str
@@ -29,37 +30,100 @@ class Step:
     grads: tuple[float | None, ...]  # per unit; None: no gradient has reached it yet
 
 
-def plan_steps(circuit: Circuit, force: float = 1.0) -> list[Step]:
-    """Every step of one forward and one backward pass, from the circuit's current inputs."""
-    circuit.forward()
-    units = circuit.units
-    index = {id(unit): i for i, unit in enumerate(units)}
-    values: list[float | None] = [u.value if u.is_leaf else None for u in units]
-    no_grads: tuple[float | None, ...] = (None,) * len(units)
-    steps = [Step("start", None, None, "The inputs are set; nothing is computed yet.",
-                  tuple(values), no_grads)]
-    for number, gate in enumerate(circuit.gates, start=1):
-        out = gate.output
-        values[index[id(out)]] = out.value
-        name = circuit.name_of(out)
-        given = ", ".join(f"{circuit.name_of(u)} = {fmt(u.value)}" for u in gate.inputs)
-        sentence = (f"Forward, gate {number} of {len(circuit.gates)}: {name} = "
-                    f"{circuit.describe(gate)} with {given}, so {name} = {fmt(out.value)}")
-        steps.append(Step("forward", gate, index[id(out)], sentence, tuple(values), no_grads))
-    grads: list[float | None] = list(no_grads)
-    for step in circuit.backward_steps(force):
-        i = index[id(step.unit)]
+class StepPlan(Sequence[Step]):
+    """Every step of one forward and one backward pass, kept as one small record per step (the
+    values when the walk was planned and the backward's steps), so memory grows linearly with
+    the circuit; `plan[k]` builds step k, its wires and sentence, when it is asked for."""
+
+    def __init__(self, circuit: Circuit, force: float = 1.0) -> None:
+        circuit.forward()
+        self.circuit = circuit
+        units = circuit.units
+        self._index = {id(unit): i for i, unit in enumerate(units)}
+        self._values = tuple(unit.value for unit in units)
+        self._made_at = [0] * len(units)  # the forward step that computes each unit (0: a leaf)
+        for number, gate in enumerate(circuit.gates, start=1):
+            self._made_at[self._index[id(gate.output)]] = number
+        self.trouble = ""  # why the backward pass could not run, if it could not
+        self._backward: list[BackwardStep] = []
+        try:
+            self._backward = circuit.backward_steps(force)
+        except LEARNER_ERRORS as error:
+            self.trouble = sentence(error)
+
+    def __len__(self) -> int:
+        return 1 + len(self.circuit.gates) + (len(self._backward) or 1)
+
+    @overload
+    def __getitem__(self, position: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Step]: ...
+
+    def __getitem__(self, position: int | slice) -> Step | list[Step]:
+        if isinstance(position, slice):
+            return [self[k] for k in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(f"step {position} of a walk of {len(self)} steps")
+        gates = len(self.circuit.gates)
+        if position == 0:
+            return Step("start", None, None, "The inputs are set; nothing is computed yet.",
+                        self._values_after(0), self._no_grads())
+        if position <= gates:
+            return self._forward_step(position)
+        if self.trouble:
+            return Step("stopped", None, None,
+                        f"The backward pass cannot run at this point: {self.trouble}",
+                        self._values, self._no_grads())
+        return self._backward_step(position - gates - 1)
+
+    def _values_after(self, number: int) -> tuple[float | None, ...]:
+        return tuple(v if made <= number else None
+                     for v, made in zip(self._values, self._made_at, strict=True))
+
+    def _no_grads(self) -> tuple[float | None, ...]:
+        return (None,) * len(self._values)
+
+    def _forward_step(self, number: int) -> Step:
+        circuit = self.circuit
+        gate = circuit.gates[number - 1]
+        out = self._index[id(gate.output)]
+        name = circuit.name_of(gate.output)
+        given = ", ".join(f"{circuit.name_of(u)} = {fmt(self._values[self._index[id(u)]])}"
+                          for u in gate.inputs)
+        text = (f"Forward, gate {number} of {len(circuit.gates)}: {name} = "
+                f"{circuit.describe(gate)} with {given}, so {name} = {fmt(self._values[out])}")
+        return Step("forward", gate, out, text, self._values_after(number), self._no_grads())
+
+    def _backward_step(self, k: int) -> Step:
+        """Backward step k, its grads summed from the backward's steps 0 … k."""
+        grads: list[float | None] = list(self._no_grads())
+        for step in self._backward[: k + 1]:
+            i = self._index[id(step.unit)]
+            if step.gate is None:
+                grads[i] = step.upstream
+            else:
+                grads[i] = (grads[i] or 0.0) + step.upstream * step.local
+        step = self._backward[k]
         if step.gate is None:
-            grads[i] = step.upstream
-            sentence = f"Backward starts with the force on the output: {step.text}"
+            text = f"Backward starts with the force on the output: {step.text}"
         else:
-            grads[i] = (grads[i] or 0.0) + step.upstream * step.local
-            sentence = f"Backward through {circuit.describe(step.gate)}: {step.text}"
-        steps.append(Step("backward", step.gate, i, sentence, tuple(values), tuple(grads)))
-    return steps
+            text = f"Backward through {self.circuit.describe(step.gate)}: {step.text}"
+        return Step("backward", step.gate, self._index[id(step.unit)], text, self._values,
+                    tuple(grads))
 
 
-class BackpropStepper(widgets.VBox):
+def plan_steps(circuit: Circuit, force: float = 1.0) -> StepPlan:
+    """Every step of one forward and one backward pass, from the circuit's current inputs.
+
+    Where the backward pass cannot run, the walk ends with a "stopped" step that says why.
+    """
+    return StepPlan(circuit, force)
+
+
+class BackpropStepper(View):
     """Next / Back / Reset through a circuit's forward then backward pass, one gate a step."""
 
     def __init__(self, circuit: Circuit, force: float = 1.0) -> None:
@@ -71,8 +135,7 @@ class BackpropStepper(widgets.VBox):
         self._gate_index = {id(gate): j for j, gate in enumerate(circuit.gates)}
         self.steps = plan_steps(circuit, force)
         self.position = 0
-        width, height = self._geometry.size_pixels
-        self.drawing = SvgImage(width, height)
+        self.drawing = SvgImage(*self._geometry.size_pixels)
         self.counter = widgets.HTML()
         self.sentence = widgets.HTML()
         self.back_button = widgets.Button(description="◀ Back")
@@ -113,6 +176,10 @@ class BackpropStepper(widgets.VBox):
         self.position = 0
         self._show()
 
+    def _show_state(self) -> None:
+        """Show the step the stepper is on (called after any error)."""
+        self._show()
+
     def _show(self) -> None:
         step = self.step
         gate = None if step.gate is None else self._gate_index[id(step.gate)]
@@ -120,7 +187,7 @@ class BackpropStepper(widgets.VBox):
         self.drawing.show(circuit_svg(
             self.circuit, self._geometry, shown, highlight_gate=gate, highlight_unit=step.unit
         ))
-        self.counter.value = f"step {self.position} of {len(self.steps) - 1} · {step.phase}"
+        self.counter.value = escape(f"step {self.position} of {len(self.steps) - 1} · {step.phase}")
         self.sentence.value = f"<code>{escape(step.sentence)}</code>"
         self.back_button.disabled = self.position == 0
         self.next_button.disabled = self.position == len(self.steps) - 1

@@ -7,15 +7,12 @@ spent deciding where to move. The passes are counted as they happen, not quoted.
 
 from __future__ import annotations
 
-import html
-import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from ..circuit import Circuit
-from .base import MessageLine, shows_errors
+from .base import MessageLine, View, escape, shows_errors
 
 __all__ = ["StrategyResult", "StrategyTable", "compare_strategies", "StrategyComparison"]
 
@@ -64,29 +61,12 @@ class StrategyTable(tuple[StrategyResult, ...]):
 
     def to_html(self) -> str:
         """The table as HTML, for the widget."""
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+        head = "".join(f"<th>{escape(c)}</th>" for c in _COLUMNS)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
             for row in self.rows()
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-class _Counted:
-    """The circuit's forward and backward passes, counted as a strategy spends them."""
-
-    def __init__(self, circuit: Circuit) -> None:
-        self.circuit = circuit
-        self.forwards = 0
-        self.backwards = 0
-
-    def forward(self, **values: float) -> float:
-        self.forwards += 1
-        return self.circuit.forward(**values)
-
-    def backward(self) -> dict[str, float]:
-        self.backwards += 1
-        return self.circuit.backward()
 
 
 def compare_strategies(
@@ -99,73 +79,79 @@ def compare_strategies(
 ) -> StrategyTable:
     """Run the three strategies from the circuit's current inputs; leave the circuit as it was.
 
-    Random search tries `tries` random tweaks of at most `tweak` (seeded) and keeps the best;
-    the gradient strategies step every input by `step_size * gradient`. The passes counted are
-    those spent choosing the move; seeing the output after a gradient step takes one more.
+    Random search is `circuit.random_local_search(tries, tweak, seed)`; the numerical gradient
+    is `circuit.numerical_gradient(h)`; the analytic one a forward and a backward pass. The
+    gradient strategies then step every input by `step_size * gradient`. Passes are read from
+    the circuit's own counters around each call, less the pass that puts the circuit back (and,
+    for random search, the pass that measures the start, which it only compares against: the
+    table's "output before"), so random search counts one pass per try and the numerical
+    gradient one per input plus one. Seeing the output after a gradient step is not counted.
     """
     if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
         raise ValueError(f"tries must be a positive whole number, not {tries!r}")
     start = circuit.values()
     before = circuit.forward()
     try:
-        results = [
-            _random_search(circuit, start, before, tries, tweak, seed),
-            _gradient_step(circuit, start, before, "numerical gradient", step_size,
-                           lambda counted, start: _numerical_gradient(counted, start, h)),
-            _gradient_step(circuit, start, before, "analytic gradient", step_size,
-                           _analytic_gradient),
-        ]
+        with _Passes(circuit) as spent:
+            _, best = circuit.random_local_search(iterations=tries, tweak=tweak, seed=seed)
+        results = [StrategyResult("random local search", before, best,
+                                  spent.forwards - _START_AND_RESTORE, 0)]
+        with _Passes(circuit) as spent:
+            gradient = circuit.numerical_gradient(h)
+        results.append(_stepped(circuit, start, before, "numerical gradient", step_size,
+                                gradient, spent.forwards - _RESTORE, spent.backwards))
+        circuit.forward(**start)
+        with _Passes(circuit) as spent:
+            circuit.forward()
+            gradient = circuit.backward()
+        results.append(_stepped(circuit, start, before, "analytic gradient", step_size,
+                                gradient, spent.forwards, spent.backwards))
     finally:
         circuit.forward(**start)
     return StrategyTable(results)
 
 
-def _random_search(
-    circuit: Circuit, start: dict[str, float], before: float, tries: int, tweak: float, seed: int
-) -> StrategyResult:
-    """Part 1: tweak every input at random, one forward pass per try, keep the best output."""
-    rng = random.Random(seed)
-    counted = _Counted(circuit)
-    best = before
-    for _ in range(tries):
-        trial = {name: value + tweak * (rng.random() * 2 - 1) for name, value in start.items()}
-        best = max(best, counted.forward(**trial))
-    return StrategyResult("random local search", before, best, counted.forwards, 0)
+# What the core's searches spend besides choosing the move (see their docstrings): the pass that
+# puts the circuit back as it found it, and random search's pass over the starting point.
+_RESTORE = 1
+_START_AND_RESTORE = 2
 
 
-def _numerical_gradient(counted: _Counted, start: dict[str, float], h: float) -> dict[str, float]:
-    """Part 2: nudge one input at a time by h; one forward pass per input plus the start."""
-    base = counted.forward(**start)
-    gradient = {}
-    for name, value in start.items():
-        gradient[name] = (counted.forward(**{**start, name: value + h}) - base) / h
-    counted.circuit.forward(**start)  # put the input back: not a measurement, not counted
-    return gradient
+class _Passes:
+    """The forward and backward passes a circuit runs inside a `with` block, from its counters."""
+
+    def __init__(self, circuit: Circuit) -> None:
+        self.circuit = circuit
+        self.forwards = self.backwards = 0
+
+    def __enter__(self) -> _Passes:
+        self._start = (self.circuit.forward_passes, self.circuit.backward_passes)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.forwards = self.circuit.forward_passes - self._start[0]
+        self.backwards = self.circuit.backward_passes - self._start[1]
 
 
-def _analytic_gradient(counted: _Counted, start: dict[str, float]) -> dict[str, float]:
-    """Part 3: one forward pass, then one backward pass gives every input's gradient at once."""
-    counted.forward(**start)
-    return counted.backward()
-
-
-def _gradient_step(
+def _stepped(
     circuit: Circuit, start: dict[str, float], before: float, strategy: str, step_size: float,
-    gradient_of: Callable[[_Counted, dict[str, float]], dict[str, float]],
+    gradient: dict[str, float], forwards: int, backwards: int,
 ) -> StrategyResult:
-    """Find the gradient the strategy's way (counted), step along it, measure the output."""
-    counted = _Counted(circuit)
-    gradient = gradient_of(counted, start)
-    stepped = {name: value + step_size * gradient[name] for name, value in start.items()}
-    after = circuit.forward(**stepped)
-    return StrategyResult(strategy, before, after, counted.forwards, counted.backwards)
+    """Step every input along the gradient from the start and measure the output there."""
+    after = circuit.forward(**{name: v + step_size * gradient[name] for name, v in start.items()})
+    return StrategyResult(strategy, before, after, forwards, backwards)
 
 
-class StrategyComparison(widgets.VBox):
-    """Sliders for the tries, the tweak and the step size over a live table of the three."""
+class StrategyComparison(View):
+    """Sliders for the tries, the tweak and the step size over a live table of the three.
+
+    The widget only shows `compare_strategies`' table; settings where a strategy fails show
+    no table and the reason instead.
+    """
 
     def __init__(self, circuit: Circuit, tries: int = 100, tweak: float = 0.01,
                  step_size: float = 0.01, seed: int = 0) -> None:
+        super().__init__()
         self.circuit = circuit
         self.seed = seed
         style = {"description_width": "initial"}
@@ -179,20 +165,25 @@ class StrategyComparison(widgets.VBox):
                                                 continuous_update=False)
         self.table_view = widgets.HTML()
         self.message = MessageLine()
-        self.table = compare_strategies(circuit, tries, tweak, step_size, seed=seed)
+        self.table: StrategyTable | None = None  # None while the settings give no table
         for control in (self.tries, self.tweak, self.step_size):
             control.observe(lambda change: self.update(), names="value")
-        self.table_view.value = self.table.to_html()
-        super().__init__([self.tries, self.tweak, self.step_size, self.table_view,
-                          self.message.widget])
+        self.children = [self.tries, self.tweak, self.step_size, self.table_view,
+                         self.message.widget]
+        self.update()
 
     @shows_errors
     def update(self) -> StrategyTable:
         """Rerun the three strategies with the sliders' settings and redraw the table."""
+        self.table = None
         self.table = compare_strategies(self.circuit, self.tries.value, self.tweak.value,
                                         self.step_size.value, seed=self.seed)
-        self.table_view.value = self.table.to_html()
+        self._show_state()
         return self.table
+
+    def _show_state(self) -> None:
+        """The table of the current settings, or none when they gave none."""
+        self.table_view.value = "" if self.table is None else self.table.to_html()
 
     def __repr__(self) -> str:
         return f"StrategyComparison({self.circuit!r})"

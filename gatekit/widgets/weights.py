@@ -1,0 +1,102 @@
+"""Where one entry of dW comes from (chapter 12): choose an entry, its chain rule is written out
+with the numbers and the Units that make it are lit in the network's circuit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import ipywidgets as widgets
+
+from ..circuit import Circuit, fmt
+from ..layers import MLP, WeightGradientTrace, trace_weight_gradient
+from ..picture.layout import NAME_COLOUR, layout_of, wires
+from ..picture.svg import circuit_svg
+from .base import MessageLine, SvgImage, View, escape, shows_errors
+
+__all__ = ["WeightGradientView"]
+
+NOTEBOOK_WIDTH = 700  # pixels: the picture fits this width unless the learner asks for full size
+LIT_WIRE_WIDTH = 6.0  # points: a lit wire is this thick at least
+LIT_WIRE_COLOUR = NAME_COLOUR  # near black: apart from the grads' orange and blue in any vision
+CAPTION = ("In the circuit, the wires of these Units are drawn thick and black; "
+           "the weight's name is on yellow.")
+
+
+class WeightGradientView(View):
+    """Choose an entry of dW: the lines of its chain rule with their numbers, the Units it uses
+    with their values and grads, and those Units lit in the circuit (thick black wires, the
+    weight's name on yellow).
+
+    `circuit` is `model.to_circuit(x)` for one example; the view runs its backward pass (force
+    1, as `model.backward` with a gradient of 1) so the numbers are the ones dW is made of. The
+    picture fits the notebook's width; "full size" shows it at reading size, scrolled.
+    """
+
+    def __init__(self, model: MLP, circuit: Circuit,
+                 entry: tuple[int, int, int] = (1, 0, 0)) -> None:
+        super().__init__()
+        options = [(f"dW{n}[{i},{j}]", (n, i, j))
+                   for n, layer in enumerate(model.layers, start=1)
+                   for i in range(layer.W.shape[0]) for j in range(layer.W.shape[1])]
+        missing = [label[1:] for label, _ in options if label[1:] not in circuit.inputs]
+        if missing:
+            raise ValueError(f"the circuit has no input {missing[0]}: give the view "
+                             f"model.to_circuit(x) of the same model")
+        if entry not in {value for _, value in options}:
+            raise ValueError(f"there is no entry dW{entry[0]}[{entry[1]},{entry[2]}] in this "
+                             f"model; layers count from 1")
+        self.model, self.circuit = model, circuit
+        self.message = MessageLine()
+        self._geometry = layout_of(circuit)
+        self._index = {id(unit): k for k, unit in enumerate(circuit.units)}
+        self.entry = widgets.Dropdown(options=options, value=entry, description="entry")
+        self.entry.observe(lambda _: self.show(), names="value")
+        self.zoom = widgets.ToggleButtons(options=["fit width", "full size"], value="fit width")
+        self.zoom.observe(lambda _: self._fit(), names="value")
+        self.lines = widgets.HTML()
+        self.units_table = widgets.HTML()
+        self.picture = SvgImage(*self._geometry.size_pixels)
+        self.trace: WeightGradientTrace | None = None
+        self.children = [widgets.HBox([self.entry, self.zoom]), self.lines, self.units_table,
+                         self.picture.widget, self.message.widget]
+        self._fit()
+        self.show()
+
+    @shows_errors
+    def show(self) -> None:
+        """Trace the chosen entry through the circuit and show its lines, Units and picture."""
+        circuit = self.circuit
+        circuit.backward()
+        self.trace = trace = trace_weight_gradient(self.model, circuit, *self.entry.value)
+        self.lines.value = "<pre>" + escape("\n".join(trace.lines)) + "</pre>"
+        self.units_table.value = _units_html(circuit, trace)
+        lit = {self._index[id(unit)] for unit in trace.units}
+        shown = [
+            dataclasses.replace(wire, colour=LIT_WIRE_COLOUR, opacity=1.0, dashed=False,
+                                width=max(wire.width, LIT_WIRE_WIDTH)) if k in lit else wire
+            for k, wire in enumerate(wires(circuit))
+        ]
+        weight = self._index[id(trace.units[0])]
+        self.picture.show(circuit_svg(circuit, self._geometry, shown, highlight_unit=weight))
+
+    def _fit(self) -> None:
+        """Size the picture: the notebook's width, or its natural size (scrolled)."""
+        width, height = self._geometry.size_pixels
+        shrink = min(1.0, NOTEBOOK_WIDTH / width) if self.zoom.value == "fit width" else 1.0
+        self.picture.resize(round(width * shrink), round(height * shrink))
+
+    def __repr__(self) -> str:
+        lines = "" if self.trace is None else "\n" + "\n".join(self.trace.lines)
+        return f"WeightGradientView({self.entry.label}){lines}"
+
+
+def _units_html(circuit: Circuit, trace: WeightGradientTrace) -> str:
+    """The Units behind the entry with their values and grads, as a small table."""
+    rows = "".join(
+        f"<tr><td><b>{escape(circuit.name_of(unit))}</b></td><td>{escape(fmt(unit.value))}</td>"
+        f"<td>{escape(fmt(unit.grad))}</td></tr>"
+        for unit in trace.units
+    )
+    head = "<tr><th>unit</th><th>value</th><th>grad</th></tr>"
+    return f'<table style="font-size:0.9em">{head}{rows}</table><i>{escape(CAPTION)}</i>'
+

@@ -1,0 +1,216 @@
+"""What every live view promises: a learner's error is one sentence and the view shows the state
+the circuit is really in; a bug is shown and raised; names never run as HTML; close() frees."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import ipywidgets as widgets
+import pytest
+from ipywidgets.widgets.widget import _instances
+
+import gatekit as gk
+from gatekit.widgets.base import LEARNER_ERRORS, MessageLine, escape, shows_errors, widget_tree
+from gatekit.widgets.strategies import StrategyComparison
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+def ratio() -> gk.Circuit:
+    return gk.Circuit(gk.Unit(1.0, name="x") / gk.Unit(2.0, name="y"))
+
+
+def neuron() -> gk.Circuit:
+    a, b, c, x, y = (gk.Unit(v, name=n) for n, v in zip("abcxy", (1, 2, -3, -1, 3), strict=True))
+    return gk.Circuit(gk.sigmoid(a * x + b * y + c))
+
+
+class Probe:
+    """A minimal view: a message line, a method that raises what it is told, and the hooks."""
+
+    def __init__(self) -> None:
+        self.message = MessageLine()
+        self.calls: list[str] = []
+
+    def _stop(self) -> None:
+        self.calls.append("stop")
+
+    def _show_state(self) -> None:
+        self.calls.append("show")
+
+    @shows_errors
+    def act(self, error: Exception | None) -> str:
+        if error is not None:
+            raise error
+        return "done"
+
+
+# ----- the policy ---------------------------------------------------------------------------
+@pytest.mark.parametrize("error", [ValueError("x must be positive\nmore"),
+                                   ZeroDivisionError("float division by zero"),
+                                   TypeError("input 'x' must be a number, not 'abc'"),
+                                   gk.CircuitError("unknown input name 'q'")])
+def test_a_learners_error_is_one_sentence_then_stop_and_show(error):
+    probe = Probe()
+    assert probe.act(error) is None
+    assert probe.message.text == str(error).splitlines()[0]
+    assert "\n" not in probe.message.text and probe.calls == ["stop", "show"]
+    assert probe.act(None) == "done" and probe.message.text == ""
+
+
+def test_a_bug_is_shown_and_raised_and_the_view_still_shows_its_state():
+    probe = Probe()
+    with pytest.raises(KeyError):
+        probe.act(KeyError("w1"))
+    assert "bug" in probe.message.text and "KeyError" in probe.message.text
+    assert probe.calls == ["stop", "show"]
+
+
+def test_the_learner_errors_are_values_arithmetic_and_types():
+    assert issubclass(gk.CircuitError, LEARNER_ERRORS)
+    assert not issubclass(KeyError, LEARNER_ERRORS)
+    assert not issubclass(AttributeError, LEARNER_ERRORS)
+
+
+def test_a_bug_in_a_callback_is_raised_from_the_method_twin_and_stops_play(monkeypatch):
+    circuit = neuron()
+    explorer = gk.explore(circuit)
+    start = circuit.values()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(circuit, "pull", broken)
+    explorer.play.playing = True
+    with pytest.raises(RuntimeError, match="a bug"):
+        explorer.play.value = 1
+    assert explorer.play.playing is False
+    assert "bug" in explorer.message.text and circuit.values() == start
+    with pytest.raises(RuntimeError):
+        explorer.pull()
+
+
+def test_a_learners_error_stops_play_and_the_sliders_show_the_circuit():
+    circuit = gk.Circuit(gk.Unit(0.01, name="x") ** 0.5)
+    explorer = gk.explore(circuit, force=-1.0, step_size=1.0)
+    explorer.play.playing = True
+    explorer.play.value = 1  # the pull would step x below 0
+    assert explorer.play.playing is False
+    assert "no real value" in explorer.message.text
+    assert explorer.sliders["x"].value == circuit.inputs["x"].value == 0.01
+
+
+def test_the_strategy_table_disappears_when_the_settings_fail_and_returns():
+    widget = StrategyComparison(gk.parse("-(x ** 0.5)", x=0.5))
+    widget.step_size.value = 1.0  # steps x below 0
+    assert widget.table is None and widget.table_view.value == ""
+    assert "no real value" in widget.message.text
+    widget.step_size.value = 0.01
+    assert widget.table is not None and "<table>" in widget.table_view.value
+    assert widget.message.text == ""
+
+
+# ----- names are text -----------------------------------------------------------------------
+def shown_texts(view) -> list[str]:
+    """Every HTML value and SVG picture in the view's widget tree."""
+    texts = []
+    for widget in widget_tree(view, getattr(view, "_hidden_widgets", list)()):
+        if isinstance(widget, widgets.HTML | widgets.HTMLMath | widgets.Label):
+            texts.append(widget.value)
+        elif isinstance(widget, widgets.Image) and widget.format == "svg+xml":
+            texts.append(bytes(widget.value).decode())
+        if getattr(widget, "description_allow_html", False):
+            texts.append(widget.description)
+    return texts
+
+
+def evil_circuit() -> gk.Circuit:
+    x = gk.Unit(1.5, name=EVIL)
+    y = gk.Unit(-2.0, name="y")
+    out = x * y + x
+    out.name = EVIL + "out"
+    return gk.Circuit(out)
+
+
+def assert_escaped(view) -> None:
+    texts = shown_texts(view)
+    assert texts and any("&lt;img" in text for text in texts)  # the name is there, as text
+    for text in texts:
+        assert "<img" not in text and "onerror=\"" not in text
+
+
+def test_escape_makes_text_of_any_name_or_number():
+    assert escape(EVIL) == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    assert escape(1.5) == "1.5" and escape("a & b") == "a &amp; b"
+
+
+@pytest.mark.parametrize("load", [False, True], ids=["built", "from_dict"])
+def test_no_view_puts_a_name_into_html_unescaped(load):
+    circuit = evil_circuit()
+    if load:
+        circuit = gk.Circuit.from_dict(circuit.to_dict())
+        assert EVIL in circuit.inputs
+    explorer = gk.explore(circuit)
+    explorer.pull()
+    explorer.sliders[EVIL].value = 0.0
+    assert_escaped(explorer)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    for _ in range(len(stepper.steps) - 1):
+        stepper.next()
+        assert_escaped(stepper)
+    for view in (explorer, stepper):
+        for widget in widget_tree(view):
+            assert not getattr(widget, "description_allow_html", False)
+
+
+def test_an_error_message_quoting_a_name_is_escaped():
+    x = gk.Unit(1.0, name=EVIL)
+    explorer = gk.explore(gk.Circuit(gk.Unit(1.0, name="top") / x))
+    explorer.sliders[EVIL].value = 0.0
+    assert explorer.message.text and "<img" not in explorer.message.widget.value
+
+
+def test_the_weight_view_escapes_the_circuits_names():
+    model = gk.layers.MLP([2, 3, 1], seed=3)
+    circuit = model.to_circuit([0.5, -1.2])
+    unnamed = next(unit for unit in circuit.units if unit.name is None)
+    unnamed.name = EVIL
+    view = gk.widgets.WeightGradientView(model, circuit, entry=(1, 0, 0))
+    assert_escaped(view)
+
+
+# ----- close frees --------------------------------------------------------------------------
+def wide(n: int) -> gk.Circuit:
+    total = gk.Unit(0.5, name="x0")
+    for i in range(1, n):
+        total = total + gk.Unit(0.5, name=f"x{i}")
+    return gk.Circuit(total)
+
+
+def test_close_frees_the_whole_widget_tree_of_every_view():
+    circuit = wide(20)
+    gc.collect()
+    before = len(_instances)
+    explorer = gk.explore(circuit)
+    views = [explorer, gk.widgets.BackpropStepper(circuit), StrategyComparison(circuit)]
+    assert len(_instances) > before + 3 * 20
+    for view in views:
+        view.close()
+    assert len(_instances) == before
+
+
+def test_closed_200_input_explorers_leave_nothing_behind():
+    circuit = wide(200)
+    gc.collect()
+    widgets_before = len(_instances)
+    gone = []
+    for _ in range(3):  # the issue re-ran such a cell ten times
+        explorer = gk.explore(circuit)
+        assert len(list(explorer.sliders.values())) == 200  # every slider made, too
+        explorer.close()
+        gone.append(weakref.ref(explorer))
+        del explorer
+    gc.collect()
+    assert len(_instances) == widgets_before  # the issue counted 6,480 left open
+    assert all(ref() is None for ref in gone)  # nothing holds the views: their memory is free

@@ -1,0 +1,68 @@
+"""The stepper's walk: memory linear in the circuit, and a walk where backward cannot run."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import gatekit as gk
+from gatekit.widgets.stepper import plan_steps
+
+
+def sum_of_products(gates: int) -> gk.Circuit:
+    """Σ w_i · x_i: `gates` gates (one product and one sum per term)."""
+    terms = [gk.Unit(0.1 * (i % 7) - 0.3, name=f"w{i}") * gk.Unit(0.5, name=f"x{i}")
+             for i in range(gates // 2)]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return gk.Circuit(total)
+
+
+def held_by_plan(circuit: gk.Circuit) -> tuple[int, object]:
+    """Bytes the plan of a walk holds once made, and the plan."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        plan = plan_steps(circuit)
+        return tracemalloc.get_traced_memory()[0], plan
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_plan_of_a_walk_grows_linearly_with_the_circuit():
+    small, small_plan = held_by_plan(sum_of_products(1500))
+    large, large_plan = held_by_plan(sum_of_products(3000))
+    assert len(large_plan) > 1.9 * len(small_plan)
+    assert large < 2.4 * small  # the issue measured 87 MiB, then 346 MiB: four times
+    assert large < 8 * 2**20  # bytes; about 2 MiB here
+
+
+def test_a_step_is_built_when_asked_with_the_values_and_grads_of_that_moment():
+    circuit = sum_of_products(6)
+    plan = plan_steps(circuit)
+    gates = len(circuit.gates)
+    assert len(plan) == 1 + gates + len(circuit.backward_steps())
+    first_forward = plan[1]
+    assert first_forward.phase == "forward" and first_forward.gate is circuit.gates[0]
+    assert sum(v is not None for v in first_forward.values) == len(circuit.inputs) + 1
+    last = plan[-1]
+    assert last.phase == "backward" and last.values == tuple(u.value for u in circuit.units)
+    assert last.grads[: len(circuit.inputs)] == tuple(circuit.grads().values())
+    assert plan[gates + 1].grads.count(None) == len(circuit.units) - 1  # only the force so far
+    assert [step.phase for step in plan[-2:]] == ["backward", "backward"]
+
+
+def test_a_walk_where_backward_cannot_run_ends_with_the_reason(monkeypatch):
+    circuit = gk.parse("x * y", x=2.0, y=3.0)
+
+    def refuse(force=1.0):
+        raise ValueError("the gate q1 has no slope here")
+
+    monkeypatch.setattr(circuit, "backward_steps", refuse)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    while not stepper.next_button.disabled:
+        stepper.next()
+    assert stepper.step.phase == "stopped"
+    assert "the gate q1 has no slope here" in stepper.sentence.value
+    assert stepper.step.values[-1] == 6.0 and stepper.message.text == ""

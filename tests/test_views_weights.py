@@ -1,0 +1,92 @@
+"""Notebook 12's view of one dW entry, and the live views' imports (no matplotlib, no PIL)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import gatekit as gk
+from gatekit.widgets.base import escape
+from gatekit.widgets.weights import LIT_WIRE_COLOUR, NOTEBOOK_WIDTH
+
+
+@pytest.fixture
+def network():
+    model = gk.layers.MLP([2, 3, 1], seed=3)
+    return model, model.to_circuit([0.5, -1.2])
+
+
+def svg_of(view) -> str:
+    return bytes(view.picture.image.value).decode()
+
+
+def test_the_view_offers_every_entry_and_writes_out_the_chosen_ones_chain_rule(network):
+    model, circuit = network
+    view = gk.widgets.WeightGradientView(model, circuit, entry=(1, 1, 1))
+    assert len(view.entry.options) == sum(layer.W.size for layer in model.layers)
+    trace = gk.layers.trace_weight_gradient(model, circuit, 1, 1, 1)
+    assert view.trace == trace
+    for line in trace.lines:
+        assert escape(line) in view.lines.value and line in repr(view)
+    for unit in trace.units:
+        assert f"<b>{circuit.name_of(unit)}</b>" in view.units_table.value
+
+
+def test_its_numbers_are_the_matrix_forms(network):
+    model, circuit = network
+    view = gk.widgets.WeightGradientView(model, circuit, entry=(1, 0, 1))
+    model.forward(np.array([[0.5], [-1.2]]))
+    model.backward(np.ones((1, 1)))
+    weight = view.trace.units[0]
+    assert circuit.name_of(weight) == "W1[0,1]"
+    assert weight.grad == pytest.approx(model.layers[0].dW[0, 1])
+
+
+def test_choosing_another_entry_lights_other_units(network):
+    model, circuit = network
+    view = gk.widgets.WeightGradientView(model, circuit, entry=(1, 1, 1))
+    first = svg_of(view)
+    assert f'stroke="{LIT_WIRE_COLOUR}"' in first
+    view.entry.value = (2, 0, 2)
+    assert view.trace.lines[0].startswith("dW2[0,2]") and svg_of(view) != first
+    assert "dW2[0,2]" in view.lines.value and view.message.text == ""
+
+
+def test_the_picture_fits_the_notebook_or_shows_full_size(network):
+    model, circuit = network
+    view = gk.widgets.WeightGradientView(model, circuit)
+    width = int(view.picture.image.layout.width.removesuffix("px"))
+    assert width == NOTEBOOK_WIDTH
+    view.zoom.value = "full size"
+    assert int(view.picture.image.layout.width.removesuffix("px")) > NOTEBOOK_WIDTH
+
+
+def test_a_circuit_of_another_network_or_a_missing_entry_is_refused(network):
+    model, circuit = network
+    with pytest.raises(ValueError, match="no input W1\\[0,0\\]"):
+        gk.widgets.WeightGradientView(model, gk.parse("x * y"))
+    with pytest.raises(ValueError, match="no entry dW3\\[0,0\\]"):
+        gk.widgets.WeightGradientView(model, circuit, entry=(3, 0, 0))
+
+
+def test_the_live_views_load_neither_matplotlib_nor_pil():
+    script = textwrap.dedent("""
+        import sys
+        import gatekit as gk
+        from gatekit.widgets.strategies import StrategyComparison
+
+        circuit = gk.parse("sigmoid(a*x + b*y + c)", a=1, b=2, c=-3, x=-1, y=3)
+        gk.explore(circuit).pull()
+        gk.widgets.BackpropStepper(circuit).next()
+        StrategyComparison(circuit)
+        model = gk.layers.MLP([2, 3, 1], seed=3)
+        gk.widgets.WeightGradientView(model, model.to_circuit([0.5, -1.2]))
+        print(sorted({m.split(".")[0] for m in sys.modules} & {"matplotlib", "PIL"}))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
