@@ -311,3 +311,28 @@ def test_code_that_raises_the_tolerance_cannot_pass_itself(monkeypatch):
 
     result = check_gate(square_with_backward(backward))
     assert result.status == "wrong"
+
+
+def test_a_gate_still_blank_is_not_written_yet_rather_than_wrong():
+    import math
+
+    class BlankCompute(gk.Gate):
+        arity = 1
+        symbol = "sp"
+
+        def compute(self):
+            return ...
+
+        def backward(self):
+            (a,) = self.inputs
+            a.grad += ...
+
+    class BlankBackward(BlankCompute):
+        def compute(self):
+            (a,) = self.inputs
+            return math.log1p(math.exp(a.value))
+
+    first, second = gk.exercises.check_gate(BlankCompute), gk.exercises.check_gate(BlankBackward)
+    assert first.status == second.status == "blank"
+    assert "compute still returns `...`" in first.message
+    assert "backward still adds `...`" in second.message and "raised" not in second.message

@@ -41,6 +41,10 @@ class _Refusal(Exception):
     """A sentence about the learner's gate that ends the check (a verdict, not a crash)."""
 
 
+class _Blank(_Refusal):
+    """A rule still reads `...`: the gate is not written yet (a verdict of its own)."""
+
+
 def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
     """Check a learner's `gk.Gate` subclass on `points` seeded random points.
 
@@ -70,6 +74,8 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
                     worst[name] = result
         if not worst:
             _check_shared_wire(gate_class, len(names), rng, tolerance)
+    except _Blank as blank:
+        return CheckResult(title, "blank", (), (), (), points, str(blank))
     except (_Refusal, LearnerCodeFailed) as failure:
         return CheckResult(title, "error", (), (), (), points, str(failure))
     wrong = tuple(
@@ -136,6 +142,8 @@ def _value(gate_class: type[Gate], values: list[float]) -> float | None:
         if isinstance(failure.error, ArithmeticError | ValueError):
             return None
         raise _Refusal(f"{failure.sentence}, {_at(values)}") from None
+    if value is Ellipsis:
+        raise _Blank("not written yet: compute still returns `...`")
     if value is None:
         raise _Refusal("your compute returned None, not a number: did you forget `return`?")
     if isinstance(value, Unit):
@@ -213,6 +221,8 @@ def _backward_results(
     try:
         run("your backward", gate.backward)
     except LearnerCodeFailed as failure:
+        if isinstance(failure.error, TypeError) and "ellipsis" in str(failure.error):
+            raise _Blank("not written yet: backward still adds `...`") from None
         raise _Refusal(f"{failure.sentence}, {where(point, _FORCE_NAME, force)}") from None
     results = []
     for (name, value), unit, before, slope in zip(point.items(), units, earlier, slopes,

@@ -114,7 +114,7 @@ class CheckResult:
         if self.blank:
             blanks = join(f"d{name}" for name in self.blank)
             lines.append(f"  Still `...`: {blanks}. Fill the lines in order, top to bottom.")
-        elif self.status == "blank":
+        elif self.status == "blank" and not self.problem:
             lines.append("  A line you filled uses one that is still `...`: fill them top down.")
         if self.right:
             lines.append(f"  Right: {right}.")
