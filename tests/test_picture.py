@@ -428,3 +428,12 @@ def test_every_text_colour_has_a_contrast_of_at_least_4_5_on_white(colour):
 def test_a_highlighted_name_keeps_its_contrast():
     name, box = contrast_on_white(NAME_COLOUR), contrast_on_white(HIGHLIGHT_COLOUR)
     assert (name / box) >= 4.5  # both ratios are against white, so theirs is name vs box
+
+
+def test_a_wire_used_twice_by_one_gate_is_drawn_as_two_wires():
+    from gatekit.picture.layout import layout_of
+
+    circuit = gk.parse("a * a", a=3.0)
+    into_gate = [(start, end) for unit, start, end in layout_of(circuit).segments if unit == 0]
+    assert len(into_gate) == 2 and into_gate[0][1] != into_gate[1][1]
+    assert into_gate[0][0] == into_gate[1][0]  # both leave the one wire a

@@ -113,6 +113,9 @@ def layout_of(circuit: Circuit) -> CircuitLayout:
     return layout
 
 
+BRANCH_SPREAD_ROWS = 0.3  # how far apart two uses of one wire enter the same gate
+
+
 def compute_layout(circuit: Circuit) -> CircuitLayout:
     """The layout of the whole circuit (see `layout_graph`)."""
     return layout_graph(circuit.units, circuit.gates, circuit.output)
@@ -152,7 +155,8 @@ def layout_graph(units: Sequence[Unit], gates: Sequence[Gate], output: Unit) -> 
     def gate_point(j: int) -> Point:
         return float(gate_column[j]), gate_row[j] - top
 
-    segments = [(i, unit_point(i), gate_point(j)) for i in range(len(units)) for j in consumers[i]]
+    segments = [(i, unit_point(i), end) for i in range(len(units)) for j in consumers[i]
+                for end in _entries(gates[j], units[i], gate_point(j))]
     segments += [(index[id(g.output)], gate_point(j), unit_point(index[id(g.output)]))
                  for j, g in enumerate(gates)]
     return CircuitLayout(
@@ -162,6 +166,16 @@ def layout_graph(units: Sequence[Unit], gates: Sequence[Gate], output: Unit) -> 
         columns=max(unit_column) + 1,
         rows=max(max(unit_row), max(gate_row, default=top)) - top + 1.0,
     )
+
+
+def _entries(gate: Gate, unit: Unit, centre: Point) -> list[Point]:
+    """Where `unit`'s wires enter `gate`: its centre, or, for a unit that feeds the gate more
+    than once (`a * a`), one point per use fanned apart, so a branching wire is seen as two."""
+    slots = [k for k, u in enumerate(gate.inputs) if u is unit]
+    if len(slots) == 1:
+        return [centre]
+    middle = (len(gate.inputs) - 1) / 2
+    return [(centre[0], centre[1] + (k - middle) * BRANCH_SPREAD_ROWS) for k in slots]
 
 
 def _rows(
