@@ -159,7 +159,7 @@ class SVM(PullTrainedModel):
         return linear_scores(points, self.a.value, self.b.value, self.c.value)
 
     def __repr__(self) -> str:
-        return f"SVM(a={self.a.value:.4g}, b={self.b.value:.4g}, c={self.c.value:.4g})"
+        return f"{type(self).__name__}(a={self.a.value:.4g}, b={self.b.value:.4g}, c={self.c.value:.4g})"
 
 
 class SimplifiedSVM:
@@ -213,7 +213,7 @@ class SimplifiedSVM:
         return None
 
     def __repr__(self) -> str:
-        return f"SimplifiedSVM(a={self.a:.4g}, b={self.b:.4g}, c={self.c:.4g})"
+        return f"{type(self).__name__}(a={self.a:.4g}, b={self.b:.4g}, c={self.c:.4g})"
 
 
 class TwoLayerNet(PullTrainedModel):
