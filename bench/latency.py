@@ -9,6 +9,10 @@ encoding alone of the same drawing (savefig of an already drawn figure): the lea
 matplotlib update could cost, which is why the live view renders SVG text from the shared
 layout instead (not timed for 1000 inputs: drawing 2,000 gates takes seconds).
 
+The Landscape (gk.widgets.Landscape) is timed the same way on the chapter-1 circuits: a slider
+event costs one forward and one backward pass and a redraw of the marks over the kept surface;
+the surface is sampled only when the other inputs change (timed apart, as "resample").
+
 Run: .venv/bin/python bench/latency.py
 Goals on a 2-core machine: <= 30 ms median for the neuron, <= 150 ms for ~100 gates, <= 50 ms
 for 1000 inputs.
@@ -80,6 +84,33 @@ def slider_latencies(circuit: gk.Circuit, events: int = EVENTS) -> list[float]:
     return times
 
 
+def landscape_latencies(circuit: gk.Circuit, events: int = EVENTS) -> list[float]:
+    """Seconds from setting the Landscape's x slider to new image bytes, one per event."""
+    view = gk.widgets.Landscape(circuit, x="x", y="y")
+    slider, start = view.sliders["x"], circuit.inputs["x"].value
+    times = []
+    for k in range(events):
+        before = view.drawing.image.value
+        tick = time.perf_counter()
+        slider.value = start + 0.01 * (k % 10 + 1) * (-1) ** k
+        times.append(time.perf_counter() - tick)
+        if view.drawing.image.value == before or view.message.text:
+            raise RuntimeError(f"event {k} did not redraw: {view.message.text}")
+    return times
+
+
+def landscape_resample_seconds(circuit: gk.Circuit, other: str, repeats: int = 10) -> float:
+    """Median time of an event after another input moved: the surface is sampled again."""
+    view = gk.widgets.Landscape(circuit, x="x", y="y")
+    times = []
+    for k in range(repeats):
+        circuit.forward(**{other: 0.1 * (k + 1)})
+        tick = time.perf_counter()
+        view.pull()
+        times.append(time.perf_counter() - tick)
+    return statistics.median(times)
+
+
 def png_encoding_seconds(circuit: gk.Circuit, repeats: int = 5) -> float:
     """Median time to encode the circuit's drawn matplotlib figure as PNG (no redrawing)."""
     layout = layout_of(circuit)
@@ -107,6 +138,19 @@ def main() -> None:
         goal_text = f"{goal:.0f}" if goal else "-"
         print(f"{label:<15}{len(circuit):>6}{len(circuit.inputs):>7}{median:>11.2f}{p90:>8.2f}"
               f"{goal_text:>9}{png:>15}")
+
+
+    print()
+    print(f"{'landscape':<22}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}{'resample ms':>13}")
+    for label, text, other in (("x * y", "x * y + 0 * z", "z"),
+                               ("(x + y) * z", "(x + y) * z", "z"),
+                               ("neuron over x, y", "sigmoid(a*x + b*y + c)", "a")):
+        values = {"a": 1.0, "b": 2.0, "c": -3.0, "x": -1.0, "y": 3.0, "z": -4.0}
+        circuit = gk.parse(text, **{n: v for n, v in values.items() if n in text})
+        times = sorted(landscape_latencies(circuit))
+        median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+        resample = landscape_resample_seconds(circuit, other) * 1e3
+        print(f"{label:<22}{median:>11.2f}{p90:>8.2f}{50:>9}{resample:>13.1f}")
 
 
 if __name__ == "__main__":
