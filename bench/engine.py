@@ -1,16 +1,24 @@
 """gatekit's scalar engine against micrograd on micrograd's own demo, in one process.
 
-The demo: a 2-16-16-1 MLP on 100 two-moons points, SVM max-margin loss plus 1e-4 * L2,
-100 steps of SGD with learning rate 1 - 0.9*k/100, both from the same weights. Both engines
-do the same float operations in the same order, so their losses and accuracies agree.
+The demo: a 2-16-16-1 MLP on 100 two-moons points, SVM max-margin loss plus 1e-4 * L2, SGD
+with learning rate 1 - 0.9*k/100, both from the same weights. Both engines do the same float
+operations in the same order, so their losses agree at every step (asserted).
 
-micrograd rebuilds its graph every step (that is its design). gatekit is timed three ways:
-- "build once": build the loss circuit once, then each step re-runs forward and backward on
-  it (how the widgets and the training chapters use a circuit);
-- "rebuild": build a fresh circuit every step, exactly as micrograd does;
-- per step, the re-run alone against micrograd's rebuild-and-backward.
+1. The memory of a built circuit per gate, by tracemalloc: its Units, gates, constants and the
+   circuit's own lists after `Circuit(loss).backward()`, and with the names table that
+   drawings and explanations build on first use.
+2. The built-once path, how the widgets and the training chapters use a circuit: the loss
+   circuit is built once, then every step re-runs forward and backward on it, all the demo's
+   steps. It makes no garbage but floats, so it is timed with whatever the collector does on
+   its own; it runs before micrograd, whose leftover heap slows whatever runs after it.
+3. The rebuild path, the way micrograd works and a learner writes it: every step builds a fresh
+   expression, then `gk.Circuit(loss).backward()` and the update. micrograd and gatekit take
+   turns step by step, and each step ends with the engine's own `gc.collect()` inside its
+   timing, so each pays for its own garbage (micrograd's graph is full of reference cycles;
+   gatekit's has none) and neither walks the other's. Both ratios are to micrograd's median
+   step here; the phases of gatekit's step show where its time goes.
 
-Run: .venv/bin/python bench/engine.py   (needs the `bench` extra: pip install -e ".[bench]")
+Run: .venv/bin/python bench/engine.py [steps]   (needs the `bench` extra: micrograd==0.1.0)
 """
 
 from __future__ import annotations
@@ -19,7 +27,9 @@ import gc
 import math
 import random
 import statistics
+import sys
 import time
+import tracemalloc
 
 from micrograd.engine import Value
 from micrograd.nn import MLP
@@ -27,7 +37,8 @@ from micrograd.nn import MLP
 import gatekit as gk
 
 SIZES = [2, 16, 16, 1]
-STEPS = 100
+STEPS = 100  # the demo's SGD steps (the built-once path runs them all)
+INTERLEAVED = 20  # steps of the rebuild comparison: micrograd takes about a second each
 ALPHA = 1e-4
 
 
@@ -51,30 +62,33 @@ def learning_rate(k: int) -> float:
 
 
 # ----- micrograd -------------------------------------------------------------------------
-def micrograd_run(weights, points, labels) -> tuple[float, float, list[float]]:
-    """micrograd's demo loop; returns the last loss, the last accuracy and per-step times."""
+def micrograd_model(weights) -> MLP:
     model = MLP(2, SIZES[1:])
     for layer, layer_weights in zip(model.layers, weights, strict=True):
         for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
             for wi, value in zip(neuron.w, w, strict=True):
                 wi.data = value
             neuron.b.data = b
-    step_times = []
-    for k in range(STEPS):
-        start = time.perf_counter()
-        inputs = [list(map(Value, row)) for row in points]
-        scores = list(map(model, inputs))
-        losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = ALPHA * sum(p * p for p in model.parameters())
-        total_loss = data_loss + reg_loss
-        accuracy = [(yi > 0) == (si.data > 0) for yi, si in zip(labels, scores, strict=True)]
-        model.zero_grad()
-        total_loss.backward()
-        for p in model.parameters():
-            p.data -= learning_rate(k) * p.grad
-        step_times.append(time.perf_counter() - start)
-    return total_loss.data, sum(accuracy) / len(accuracy), step_times
+    return model
+
+
+def micrograd_step(model: MLP, points, labels, k: int) -> tuple[float, float]:
+    """One step of micrograd's demo loop, then its own collection; returns loss and accuracy."""
+    inputs = [list(map(Value, row)) for row in points]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(labels, scores, strict=True)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
+    total_loss = data_loss + reg_loss
+    accuracy = [(yi > 0) == (si.data > 0) for yi, si in zip(labels, scores, strict=True)]
+    model.zero_grad()
+    total_loss.backward()
+    for p in model.parameters():
+        p.data -= learning_rate(k) * p.grad
+    loss = total_loss.data
+    del inputs, scores, losses, data_loss, reg_loss, total_loss
+    gc.collect()
+    return loss, sum(accuracy) / len(accuracy)
 
 
 # ----- gatekit ---------------------------------------------------------------------------
@@ -92,6 +106,10 @@ def gatekit_parameters(weights) -> list[list[tuple[list[gk.Unit], gk.Unit]]]:
     ]
 
 
+def every_parameter(params) -> list[gk.Unit]:
+    return [p for layer in params for w, b in layer for p in (*w, b)]
+
+
 def gatekit_loss(params, points, labels) -> tuple[gk.Unit, list[gk.Unit]]:
     """The demo's loss, built from gates in micrograd's order of operations."""
     scores = []
@@ -99,14 +117,11 @@ def gatekit_loss(params, points, labels) -> tuple[gk.Unit, list[gk.Unit]]:
         activations: list = list(row)
         for depth, layer in enumerate(params):
             last = depth == len(params) - 1
-            activations = [
-                _neuron(w, b, activations, nonlinear=not last) for w, b in layer
-            ]
+            activations = [_neuron(w, b, activations, nonlinear=not last) for w, b in layer]
         scores.append(activations[0])
     losses = [gk.relu(1 + -yi * si) for yi, si in zip(labels, scores, strict=True)]
     data_loss = sum(losses) * (1.0 / len(losses))
-    every = [p for layer in params for w, b in layer for p in (*w, b)]
-    reg_loss = ALPHA * sum(p * p for p in every)
+    reg_loss = ALPHA * sum(p * p for p in every_parameter(params))
     return data_loss + reg_loss, scores
 
 
@@ -115,40 +130,38 @@ def _neuron(w, b, x, nonlinear: bool) -> gk.Unit:
     return gk.relu(act) if nonlinear else act
 
 
-def sgd_step(circuit: gk.Circuit, k: int) -> None:
-    """backward, then every parameter moves against its grad, then forward again."""
+PHASES = ("build the expression", "Circuit(loss)", "backward()", "update, free", "gc.collect()")
+
+
+def gatekit_rebuild_step(params, points, labels, k: int, phases: list) -> tuple[float, float]:
+    """micrograd's way: a fresh expression, Circuit(loss).backward(), the update, a collection.
+    The time of each phase is appended to `phases`."""
+    marks = [time.perf_counter()]
+    loss, scores = gatekit_loss(params, points, labels)
+    marks.append(time.perf_counter())
+    circuit = gk.Circuit(loss)
+    marks.append(time.perf_counter())
+    circuit.backward()
+    marks.append(time.perf_counter())
+    rate = learning_rate(k)
+    for p in every_parameter(params):
+        p.value -= rate * p.grad
+    result = loss.value, _accuracy(scores, labels)
+    del loss, scores, circuit
+    marks.append(time.perf_counter())
+    gc.collect()
+    marks.append(time.perf_counter())
+    phases.append([end - start for start, end in zip(marks, marks[1:], strict=False)])
+    return result
+
+
+def gatekit_rerun_step(circuit: gk.Circuit, scores, labels, k: int) -> tuple[float, float]:
+    """The built-once way: backward, every parameter moves against its grad, forward again."""
+    result = circuit.value, _accuracy(scores, labels)
     grads = circuit.backward()
     rate = learning_rate(k)
     circuit.forward(**{name: u.value - rate * grads[name] for name, u in circuit.inputs.items()})
-
-
-def gatekit_build_once(weights, points, labels) -> tuple[float, float, float, list[float]]:
-    """Build the loss circuit once, then re-run it; returns loss, accuracy, build time, steps."""
-    start = time.perf_counter()
-    loss, scores = gatekit_loss(gatekit_parameters(weights), points, labels)
-    circuit = gk.Circuit(loss)
-    build_time = time.perf_counter() - start
-    step_times = []
-    for k in range(STEPS):
-        start = time.perf_counter()
-        last_loss, accuracy = circuit.value, _accuracy(scores, labels)
-        sgd_step(circuit, k)
-        step_times.append(time.perf_counter() - start)
-    return last_loss, accuracy, build_time, step_times
-
-
-def gatekit_rebuild(weights, points, labels) -> tuple[float, float, list[float]]:
-    """A fresh circuit every step, exactly as micrograd works."""
-    params = gatekit_parameters(weights)
-    step_times = []
-    for k in range(STEPS):
-        start = time.perf_counter()
-        loss, scores = gatekit_loss(params, points, labels)
-        circuit = gk.Circuit(loss)
-        last_loss, accuracy = loss.value, _accuracy(scores, labels)
-        sgd_step(circuit, k)
-        step_times.append(time.perf_counter() - start)
-    return last_loss, accuracy, step_times
+    return result
 
 
 def _accuracy(scores: list[gk.Unit], labels: list[int]) -> float:
@@ -156,45 +169,96 @@ def _accuracy(scores: list[gk.Unit], labels: list[int]) -> float:
     return right / len(labels)
 
 
-def main() -> None:
+def timed(step, *args) -> tuple[float, tuple[float, float]]:
+    start = time.perf_counter()
+    result = step(*args)
+    return time.perf_counter() - start, result
+
+
+def bytes_per_gate(weights, points, labels) -> tuple[int, float, float]:
+    """Gates, and tracemalloc's bytes per gate of a built circuit after backward, without and
+    with its names table."""
+    params = gatekit_parameters(weights)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss, _ = gatekit_loss(params, points, labels)
+    circuit = gk.Circuit(loss)
+    circuit.backward()
+    del _
+    built = tracemalloc.get_traced_memory()[0] - before
+    circuit.names  # noqa: B018 - drawings and explain() build the names table on first use
+    named = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return len(circuit), built / len(circuit), named / len(circuit)
+
+
+def main(interleaved: int = INTERLEAVED) -> None:
     points, labels = two_moons()
     weights = initial_weights()
-    n_gates = len(gk.Circuit(gatekit_loss(gatekit_parameters(weights), points, labels)[0]))
-    print(f"micrograd demo: MLP {SIZES}, {len(points)} points, {STEPS} SGD steps, {n_gates} gates")
+    n_gates, memory, named_memory = bytes_per_gate(weights, points, labels)
+    print(f"micrograd demo: MLP {SIZES}, {len(points)} points, {n_gates:,} gates")
 
-    # Each engine starts with no garbage of the previous one left for the collector to walk.
-    # micrograd goes last: the millions of objects it leaves behind scatter later allocations
-    # over the heap, which slows whatever runs after it (gatekit's re-run by ~2x when measured).
+    # 2. The built-once path, before micrograd has run.
+    start = time.perf_counter()
+    loss, scores = gatekit_loss(gatekit_parameters(weights), points, labels)
+    circuit = gk.Circuit(loss)
+    build = time.perf_counter() - start
+    once_times, once_results = [], []
+    for k in range(STEPS):
+        seconds, result = timed(gatekit_rerun_step, circuit, scores, labels, k)
+        once_times.append(seconds)
+        once_results.append(result)
+    del loss, scores, circuit
     gc.collect()
-    gk_loss, gk_acc, build, gk_steps = gatekit_build_once(weights, points, labels)
-    gc.collect()
-    rb_loss, rb_acc, rb_steps = gatekit_rebuild(weights, points, labels)
-    gc.collect()
-    mg_loss, mg_acc, mg_steps = micrograd_run(weights, points, labels)
 
-    mg_total, gk_total, rb_total = sum(mg_steps), build + sum(gk_steps), sum(rb_steps)
+    # 3. The rebuild path, micrograd and gatekit taking turns.
+    model, params = micrograd_model(weights), gatekit_parameters(weights)
+    mg_times, rb_times, mg_results, rb_results, phases = [], [], [], [], []
+    gc.collect()
+    for k in range(interleaved):
+        seconds, result = timed(micrograd_step, model, points, labels, k)
+        mg_times.append(seconds)
+        mg_results.append(result)
+        seconds, result = timed(gatekit_rebuild_step, params, points, labels, k, phases)
+        rb_times.append(seconds)
+        rb_results.append(result)
+    del model, params
+    gc.collect()
+
+    mg_step, rb_step, once_step = (statistics.median(t) for t in (mg_times, rb_times, once_times))
+    ratios = [m / r for m, r in zip(mg_times, rb_times, strict=True)]
+    print(f"\nmedians per step: micrograd and the rebuild path over {interleaved} steps taking"
+          f" turns, each ending with its own gc.collect(); the built-once path over {STEPS} steps")
     rows = [
-        ("micrograd (rebuilds every step)", mg_total, mg_loss, mg_acc),
-        ("gatekit, circuit built once", gk_total, gk_loss, gk_acc),
-        ("gatekit, rebuilt every step", rb_total, rb_loss, rb_acc),
+        ("micrograd: build, backward, update", mg_step, 1.0),
+        ("gatekit rebuilt every step: Circuit(loss).backward()", rb_step, mg_step / rb_step),
+        (f"gatekit built once ({build * 1e3:.0f} ms), re-run forward + backward",
+         once_step, mg_step / once_step),
     ]
-    header = ("engine", "time (s)", "vs micrograd", "final loss", "accuracy")
-    print("\n{:34} {:>9} {:>13} {:>12} {:>9}".format(*header))
-    for name, seconds, loss, acc in rows:
-        print(f"{name:34} {seconds:9.3f} {mg_total / seconds:12.1f}x {loss:12.6f} {acc:9.2f}")
+    print(f"{'path':58} {'ms/step':>9} {'vs micrograd':>13}")
+    for name, seconds, ratio in rows:
+        print(f"{name:58} {seconds * 1e3:9.1f} {ratio:12.1f}x")
+    low, high = min(ratios), max(ratios)
+    print(f"rebuild ratio step by step: median {statistics.median(ratios):.1f}x,"
+          f" range {low:.1f}x-{high:.1f}x")
+    medians = [statistics.median(phase) * 1e3 for phase in zip(*phases, strict=True)]
+    print("gatekit's rebuild step by phase (medians):",
+          ", ".join(f"{name} {ms:.1f} ms" for name, ms in zip(PHASES, medians, strict=True)))
+    print(f"memory per gate (tracemalloc): {memory:.0f} B after Circuit(loss).backward(),"
+          f" {named_memory:.0f} B with the names table")
+    final_loss, final_accuracy = once_results[-1]
+    print(f"after {STEPS} steps (built once): loss {final_loss:.6f}, accuracy {final_accuracy:.2f}")
 
-    mg_step, gk_step = statistics.median(mg_steps), statistics.median(gk_steps)
-    print(
-        f"\nper step (median): micrograd build+backward {mg_step * 1e3:.1f} ms; gatekit re-run"
-        f" forward+backward {gk_step * 1e3:.2f} ms -> {mg_step / gk_step:.0f}x"
-        f"; gatekit build once {build * 1e3:.0f} ms"
+    same = all(
+        math.isclose(m[0], r[0], rel_tol=1e-9) and m[1] == r[1]
+        and math.isclose(m[0], o[0], rel_tol=1e-9) and m[1] == o[1]
+        for m, r, o in zip(mg_results, rb_results, once_results, strict=False)
     )
-    same = math.isclose(mg_loss, gk_loss, rel_tol=1e-9) and mg_acc == gk_acc
-    same = same and math.isclose(mg_loss, rb_loss, rel_tol=1e-9) and mg_acc == rb_acc
-    print("losses and accuracies agree:", "yes" if same else "NO")
+    print("losses and accuracies agree at every step:", "yes" if same else "NO")
     if not same:
         raise SystemExit(1)
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else INTERLEAVED)

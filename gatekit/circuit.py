@@ -1,29 +1,30 @@
 """Circuits: the gates upstream of one output Unit, in an order that makes forward and backward
 flat loops.
 
-A Circuit finds its gates once (iteratively, so a 40,000-gate chain is fine), caches them in
-topological order, and from then on a forward pass is one loop over the gates' `compute`, and a
-backward pass one loop over their `backward` in reverse -- the chain rule, gate by gate.
+A Circuit finds its gates once (iteratively, so a 40,000-gate chain is fine) and keeps them in
+topological order, so a forward pass is one loop over the gates' `compute` and a backward pass
+one loop over their `backward` in reverse -- the chain rule, gate by gate. It names the units
+the learner left unnamed (`u0…`, `q1…`, `f`) without renaming them, on first use, and counts
+the passes it runs. Gradients by trying values live in `numerical`, saving in `serialise`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import random
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .gates import GATE_TYPES, Constant, Gate, PowGate, Unit, check_number
+from . import collector
+from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 
 if TYPE_CHECKING:
     import networkx
 
-__all__ = ["Circuit", "GradientCheck", "BackwardStep", "CircuitError", "fmt"]
+    from .numerical import GradientCheck
+
+__all__ = ["Circuit", "BackwardStep", "CircuitError", "fmt"]
 
 _GATE_KIND = {gate_type: kind for kind, gate_type in GATE_TYPES.items()}
-_VISITING, _DONE = 1, 2
+_SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
 
 
 class CircuitError(ValueError):
@@ -34,41 +35,6 @@ def fmt(x: float) -> str:
     """A number as a person writes it: -3 not -3.0, four significant digits."""
     text = f"{x:.4g}"
     return "0" if text == "-0" else text
-
-
-@dataclass(frozen=True)
-class GradientCheck:
-    """Analytic gradients (backward) next to numerical ones (central differences)."""
-
-    analytic: dict[str, float]
-    numerical: dict[str, float]
-    tolerance: float = 1e-4
-    errors: dict[str, float] = field(init=False)
-
-    def __post_init__(self) -> None:
-        errors = {
-            name: abs(a - self.numerical[name]) / max(1.0, abs(a), abs(self.numerical[name]))
-            for name, a in self.analytic.items()
-        }
-        object.__setattr__(self, "errors", errors)
-
-    @property
-    def max_error(self) -> float:
-        """The largest relative error over the inputs (0.0 for a circuit with no inputs)."""
-        return max(self.errors.values(), default=0.0)
-
-    @property
-    def ok(self) -> bool:
-        """True when every input's analytic gradient matches its numerical one."""
-        return self.max_error <= self.tolerance
-
-    def __repr__(self) -> str:
-        verdict = "ok" if self.ok else "MISMATCH"
-        rows = ", ".join(
-            f"{name}: {fmt(a)} vs {fmt(self.numerical[name])}"
-            for name, a in self.analytic.items()
-        )
-        return f"GradientCheck({verdict}, max_error={self.max_error:.2e}; {rows})"
 
 
 class BackwardStep(NamedTuple):
@@ -82,24 +48,53 @@ class BackwardStep(NamedTuple):
 
 
 class Circuit:
-    """Every gate upstream of `output`, with flat cached forward and backward passes."""
+    """Every gate upstream of `output`, with flat forward and backward passes.
+
+    `forward_passes` and `backward_passes` count every pass run since the circuit was built,
+    including those inside pull, the finite differences, the checks and the search.
+    """
 
     def __init__(self, output: Unit) -> None:
         if not isinstance(output, Unit):
             raise TypeError(f"a Circuit is built from its output Unit, not {type(output).__name__}")
         self.output = output
-        with _collector_paused():
-            self.gates, leaves = _topological_order(output)
-            self.units: list[Unit] = leaves + [gate.output for gate in self.gates]
-            self.inputs, self._names = _name_units(leaves, self.gates, output)
-            self._forwards = [(gate.compute, gate.output) for gate in self.gates]
-            self._backwards = [(gate.backward, gate.output) for gate in reversed(self.gates)]
+        self.gates, self._outputs, self._leaves = _topological_order(output)
+        self._units: list[Unit] | None = None
+        self._names: dict[int, str] | None = None
+        if any(unit.name is None for unit in self._movable()):
+            self.inputs, self._names = _name_units(self._leaves, self._outputs, output)
+        else:  # every input named (the common case): the wires are named on first use
+            self.inputs = _named_inputs(self._movable())
+        self.forward_passes = 0
+        self.backward_passes = 0
+        collector.finish()
+
+    def _movable(self) -> Iterator[Unit]:
+        return (unit for unit in self._leaves if not isinstance(unit, Constant))
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every Unit of the circuit: the leaves by first appearance, then each gate's output
+        in forward order (the output last)."""
+        if self._units is None:
+            self._units = self._leaves + self._outputs
+        return self._units
 
     # ----- names ----------------------------------------------------------------------------
     def name_of(self, unit: Unit) -> str:
         """The unit's name in this circuit: the one the learner gave, else the circuit's own
-        (`u0…` for inputs, `f` for the output, `q1…` for other wires; the Unit is not renamed)."""
-        return unit.name if unit.name is not None else self._names[id(unit)]
+        (`u0…` for inputs, `f` for the output, `q1…` for other wires; the Unit is not renamed).
+        An unnamed constant is shown by its value."""
+        if unit.name is not None:
+            return unit.name
+        if isinstance(unit, Constant):
+            return format(unit.value, "g")
+        if self._names is None:
+            _, self._names = _name_units(self._leaves, self._outputs, self.output)
+        try:
+            return self._names[id(unit)]
+        except KeyError:
+            raise CircuitError(f"{unit!r} is not a unit of this circuit") from None
 
     @property
     def names(self) -> list[str]:
@@ -119,20 +114,34 @@ class Circuit:
         """
         new_values = self._checked_values(values)
         old_values = {name: self.inputs[name].value for name in new_values}
-        for name, value in new_values.items():
-            self.inputs[name].value = value
+        self._set(new_values)
         try:
             self._run_forward()
         except Exception:
-            for name, value in old_values.items():
-                self.inputs[name].value = value
+            self._set(old_values)
             self._run_forward()
             raise
         return self.output.value
 
-    def _run_forward(self) -> None:
-        for compute, gate_output in self._forwards:
-            gate_output.value = compute()
+    def _set(self, values: dict[str, float]) -> None:
+        """Put values on the named inputs without a pass (callers have checked them)."""
+        for name, value in values.items():
+            self.inputs[name].value = value
+
+    def _run_forward(self) -> float:
+        """One forward pass over the current input values; a gate error names the circuit's
+        units (division by zero in x / q1: q1 is 0)."""
+        self.forward_passes += 1
+        gate = None
+        try:
+            for gate, gate_output in zip(self.gates, self._outputs, strict=True):
+                gate_output.value = gate.compute()
+        except (ArithmeticError, ValueError) as error:
+            sentence = None if gate is None else gate.problem(self.name_of)
+            if sentence is None:
+                raise
+            raise type(error)(sentence) from None
+        return self.output.value
 
     def backward(self, force: float = 1.0) -> dict[str, float]:
         """Zero every grad, set output.grad = force, run each gate's backward in reverse order.
@@ -140,13 +149,40 @@ class Circuit:
         Returns the inputs' grads. Zeroing first makes it idempotent: twice gives the same.
         """
         force = check_number(force, "the force on the output")
-        for unit in self.units:
+        for unit in self._leaves:
+            unit.grad = 0.0
+        for unit in self._outputs:
             unit.grad = 0.0
         self.output.grad = force
-        for backward, gate_output in self._backwards:
+        self.backward_passes += 1
+        for gate, gate_output in zip(reversed(self.gates), reversed(self._outputs), strict=True):
             if gate_output.grad:  # no force reaches this gate: its inputs get nothing from it
-                backward()
+                gate.backward()
         return self.grads()
+
+    def forward_mode(self, input_name: str) -> dict[str, float]:
+        """d(unit)/d(input) for every unit but the constants, keyed by this circuit's names.
+
+        Forward-mode differentiation: one pass in forward order (counted in forward_passes)
+        carries each wire's tangent, from 1 on the input, through every gate's `tangent`. Its
+        output entry equals backward()'s grad for that input; forward mode needs one pass per
+        input, reverse mode (backward) one per output.
+        """
+        if not isinstance(input_name, str) or input_name not in self.inputs:
+            raise CircuitError(
+                f"forward_mode needs the name of an input, not {input_name!r}; this circuit's"
+                f" inputs: {', '.join(self.inputs) or 'none'}"
+            )
+        tangents = {id(self.inputs[input_name]): 1.0}
+        self.forward_passes += 1
+        for gate, gate_output in zip(self.gates, self._outputs, strict=True):
+            dots = [tangents.get(id(unit), 0.0) for unit in gate.inputs]
+            tangents[id(gate_output)] = gate.tangent(*dots)
+        return {
+            self.name_of(unit): tangents.get(id(unit), 0.0)
+            for unit in self.units
+            if not isinstance(unit, Constant)
+        }
 
     def grads(self) -> dict[str, float]:
         """The inputs' current grads, by name."""
@@ -177,66 +213,49 @@ class Circuit:
         stepped = {name: self.inputs[name].value + step_size * grads[name] for name in names}
         return self.forward(**stepped)
 
-    # ----- gradients by finite differences --------------------------------------------------
+    # ----- gradients by trying values (see numerical.py) -------------------------------------
     def numerical_gradient(self, h: float = 1e-4) -> dict[str, float]:
         """d(output)/d(input) by one-sided finite differences, as in the guide.
 
-        Costs one forward pass per input plus one; leaves the circuit as it found it.
+        Costs exactly 1 + n forward passes for n inputs (the start, then each input moved by h
+        alone), plus 1 that puts the circuit back as it found it.
         """
-        return self._finite_differences(h, central=False)
+        from .numerical import finite_differences
 
-    def _finite_differences(self, h: float, central: bool) -> dict[str, float]:
-        h = check_number(h, "the step h")
-        if h <= 0:
-            raise ValueError(f"the step h must be positive, not {h}")
-        start = self.values()
-        grads = {}
-        try:
-            base = self.forward()
-            for name, value in start.items():
-                up = self.forward(**{name: value + h})
-                down = self.forward(**{name: value - h}) if central else base
-                self.forward(**{name: value})
-                grads[name] = (up - down) / (2 * h if central else h)
-        finally:
-            self.forward(**start)
-        return grads
+        return finite_differences(self, h, central=False)
 
     def check_gradients(self, h: float = 1e-5, tolerance: float = 1e-4) -> GradientCheck:
-        """Compare backward's gradients with central finite differences, input by input."""
-        saved = [unit.grad for unit in self.units]
-        try:
-            analytic = self.backward()
-        finally:
-            for unit, grad in zip(self.units, saved, strict=True):
-                unit.grad = grad
-        return GradientCheck(analytic, self._finite_differences(h, central=True), tolerance)
+        """Compare backward's gradients with central finite differences, input by input.
+
+        The step for each input is h times its size (never below 0.1 h); a NaN or inf on
+        either side is a mismatch. Costs 1 backward and 2n + 1 forward passes; grads and
+        values are left as they were.
+        """
+        from .numerical import check_gradients
+
+        return check_gradients(self, h, tolerance)
 
     def random_local_search(
-        self, iterations: int = 100, tweak: float = 0.01, seed: int = 0
+        self, iterations: int = 100, tweak: float = 0.01, seed: int = 0,
+        on_try: Callable[[dict[str, float]], object] | None = None,
     ) -> tuple[dict[str, float], float]:
         """Try random tweaks of at most `tweak` to every input, keep the best (seeded).
 
-        Returns the best inputs and the best output; leaves the circuit as it found it.
+        Returns the best inputs and the best output; a try where the circuit has no value is
+        skipped. `on_try`, if given, sees each try's inputs (a view draws them). Costs exactly
+        1 + iterations forward passes (the start, then one per try), plus 1 that puts the
+        circuit back as it found it.
         """
-        rng = random.Random(seed)
-        start = self.values()
-        best_inputs, best_output = dict(start), self.forward()
-        try:
-            for _ in range(iterations):
-                trial = {name: v + tweak * (rng.random() * 2 - 1) for name, v in start.items()}
-                output = self.forward(**trial)
-                if output > best_output:
-                    best_inputs, best_output = trial, output
-        finally:
-            self.forward(**start)
-        return best_inputs, best_output
+        from .numerical import random_local_search
+
+        return random_local_search(self, iterations, tweak, seed, on_try)
 
     # ----- looking at it --------------------------------------------------------------------
     def to_networkx(self) -> networkx.DiGraph:
         """A DiGraph with a node per Unit and per gate, edges in the direction values flow.
 
         Unit nodes are `("unit", i)` with `i` the index in `units`; gate nodes `("gate", j)`.
+        A gate's `op` is its kind (`"mul"`), or its class name for a learner's own gate.
         """
         import networkx
 
@@ -247,12 +266,12 @@ class Circuit:
                 ("unit", i), kind="unit", label=self.name_of(unit), value=unit.value,
                 grad=unit.grad, constant=isinstance(unit, Constant), unit=unit,
             )
-        for j, gate in enumerate(self.gates):
-            graph.add_node(("gate", j), kind="gate", label=gate.symbol, op=_GATE_KIND[type(gate)],
-                           gate=gate)
+        for j, (gate, gate_output) in enumerate(zip(self.gates, self._outputs, strict=True)):
+            op = _GATE_KIND.get(type(gate), type(gate).__name__)
+            graph.add_node(("gate", j), kind="gate", label=gate.symbol, op=op, gate=gate)
             for unit in gate.inputs:
                 graph.add_edge(("unit", index[id(unit)]), ("gate", j))
-            graph.add_edge(("gate", j), ("unit", index[id(gate.output)]))
+            graph.add_edge(("gate", j), ("unit", index[id(gate_output)]))
         return graph
 
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
@@ -261,9 +280,8 @@ class Circuit:
         out = self.name_of(self.output)
         steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
         received: set[int] = {id(self.output)}
-        for gate in reversed(self.gates):
-            gate_out = gate.output
-            for unit, local in _local_gradients(gate):
+        for gate, gate_out in zip(reversed(self.gates), reversed(self._outputs), strict=True):
+            for unit, local in gate.local_gradients():
                 if isinstance(unit, Constant):
                     continue
                 contribution = gate_out.grad * local
@@ -283,48 +301,25 @@ class Circuit:
         """The backward pass as chain-rule sentences with the numbers, one per step."""
         return [step.text for step in self.backward_steps()]
 
-    # ----- rebuilding an exact state --------------------------------------------------------
+    # ----- rebuilding an exact state (see serialise.py) -------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild this circuit exactly: units, gates, values and grads."""
-        index = {id(unit): i for i, unit in enumerate(self.units)}
-        units = [
-            {"name": u.name, "value": u.value, "grad": u.grad, "constant": isinstance(u, Constant)}
-            for u in self.units
-        ]
-        gates = []
-        for gate in self.gates:
-            entry: dict[str, Any] = {
-                "op": _GATE_KIND[type(gate)],
-                "inputs": [index[id(u)] for u in gate.inputs],
-                "output": index[id(gate.output)],
-            }
-            if isinstance(gate, PowGate):
-                entry["exponent"] = gate.exponent
-            gates.append(entry)
-        return {"units": units, "gates": gates, "output": index[id(self.output)]}
+        """Everything needed to rebuild this circuit exactly: units, gates, values and grads.
+
+        Only the built-in gates can be saved: a learner's own gate raises CircuitError.
+        """
+        from .serialise import to_dict
+
+        return to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Circuit:
-        """Rebuild a circuit saved by `to_dict`, with the same names, values and grads."""
-        try:
-            specs, gate_specs = data["units"], data["gates"]
-            built: dict[int, Unit] = {}
-            produced = {spec["output"] for spec in gate_specs}
-            for i, spec in enumerate(specs):
-                if i not in produced:
-                    kind = Constant if spec["constant"] else Unit
-                    built[i] = kind(spec["value"], name=spec["name"])
-            for spec in gate_specs:
-                gate_type = GATE_TYPES[spec["op"]]
-                gate = gate_type(spec["exponent"]) if gate_type is PowGate else gate_type()
-                built[spec["output"]] = gate.forward(*(built[i] for i in spec["inputs"]))
-            for i, spec in enumerate(specs):
-                built[i].name = spec["name"]
-                built[i].value = check_number(spec["value"], f"the value of unit {i}")
-                built[i].grad = check_number(spec["grad"], f"the grad of unit {i}")
-            return cls(built[data["output"]])
-        except (KeyError, IndexError, TypeError) as error:
-            raise CircuitError(f"not a saved circuit (see to_dict): bad {error}") from None
+        """Rebuild a circuit saved by `to_dict`, with the same names, values and grads.
+
+        Anything else raises CircuitError saying which unit or gate is wrong and why.
+        """
+        from .serialise import from_dict
+
+        return cls(from_dict(data))
 
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
@@ -341,7 +336,11 @@ class Circuit:
         return len(self.gates)
 
     def __repr__(self) -> str:
-        inputs = ", ".join(f"{name}={fmt(u.value)}" for name, u in self.inputs.items())
+        """Its output and up to `_SHOWN_INPUTS` inputs, so a huge circuit prints short."""
+        shown = list(self.inputs.items())[:_SHOWN_INPUTS]
+        inputs = ", ".join(f"{name}={fmt(u.value)}" for name, u in shown)
+        if len(self.inputs) > _SHOWN_INPUTS:
+            inputs += f", … ({len(self.inputs):,} in all)"
         n = len(self.gates)
         head = f"{self.name_of(self.output)} = {fmt(self.output.value)}"
         head += f": {n} gate{'' if n == 1 else 's'}"
@@ -354,95 +353,69 @@ class Circuit:
         return circuit_repr_svg(self)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a circuit caches its passes.
+def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit], list[Unit]]:
+    """The gates upstream of `output` in forward order, their outputs, and the leaves in order
+    of first appearance.
 
-    Caching allocates a few objects per gate, all of which live as long as the circuit, and
-    none of which form cycles; letting the collector walk them again and again as they are
-    made would take longer than the caching itself.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _local_gradients(gate: Gate) -> list[tuple[Unit, float]]:
-    """Each distinct input of `gate` with d(output)/d(input), found by running its backward
-    once with an output grad of 1 -- so the rule lives only in the gate's own backward."""
-    saved = [(unit, unit.grad) for unit in gate.inputs]
-    out = gate.output
-    saved_out = out.grad
-    distinct = list({id(unit): unit for unit in gate.inputs}.values())
-    try:
-        for unit in distinct:
-            unit.grad = 0.0
-        out.grad = 1.0
-        gate.backward()
-        return [(unit, unit.grad) for unit in distinct]
-    finally:
-        for unit, grad in saved:
-            unit.grad = grad
-        out.grad = saved_out
-
-
-def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit]]:
-    """The gates upstream of `output` in forward order, and the leaves by first appearance.
-
-    Iterative depth-first search (no recursion limit); a gate reachable from its own output is
-    a cycle and raises CircuitError.
+    Iterative depth-first search (no recursion limit) over Units: a Unit is entered, its
+    unfinished inputs are searched, and a marker (None) under them says when to emit its gate;
+    a Unit met again while it is entered but not finished is fed its own output, a cycle.
     """
     if output.gate is None:
-        return [], [output]
-    order: list[Gate] = []
+        return [], [], [output]
+    gates: list[Gate] = []
+    outputs: list[Unit] = []
     leaves: list[Unit] = []
-    seen_leaves: set[int] = set()
-    state: dict[int, int] = {}
-    stack: list[Gate] = [output.gate]
+    entered: set[Unit] = set()
+    finished: set[Unit] = set()
+    stack: list[Unit | None] = [output]
+    pop, push, finish = stack.pop, stack.append, finished.add  # (bound once: the hot loop)
     while stack:
-        gate = stack[-1]
-        key = id(gate)
-        status = state.get(key)
-        if status == _DONE:
-            stack.pop()
-        elif status == _VISITING:
-            stack.pop()
-            state[key] = _DONE
-            order.append(gate)
-            for unit in gate.inputs:
-                if unit.gate is None and id(unit) not in seen_leaves:
-                    seen_leaves.add(id(unit))
-                    leaves.append(unit)
-        else:
-            state[key] = _VISITING
-            for unit in reversed(gate.inputs):
-                upstream = unit.gate
-                if upstream is None:
-                    continue
-                upstream_status = state.get(id(upstream))
-                if upstream_status == _VISITING:
-                    raise CircuitError(
-                        f"the circuit has a cycle: the gate {upstream!r} is fed its own output"
-                    )
-                if upstream_status is None:
-                    stack.append(upstream)
-    return order, leaves
+        unit = pop()
+        if unit is None:  # every input of the unit below the marker is finished: emit it
+            unit = pop()
+            finish(unit)
+            gate = unit.gate
+            gates.append(gate)
+            outputs.append(unit)
+            for source in gate.inputs:
+                if source.gate is None and source not in finished:
+                    finish(source)
+                    leaves.append(source)
+        elif unit not in entered:
+            entered.add(unit)
+            push(unit)
+            push(None)
+            for source in reversed(unit.gate.inputs):
+                if source.gate is not None and source not in finished:
+                    push(source)
+        elif unit not in finished:
+            raise CircuitError(
+                f"the circuit has a cycle: the gate {unit.gate!r} is fed its own output"
+            )
+    return gates, outputs, leaves
+
+
+def _named_inputs(movable: Iterable[Unit]) -> dict[str, Unit]:
+    """The movable leaves by their names, refusing two different inputs with one name."""
+    inputs: dict[str, Unit] = {}
+    for unit in movable:
+        if unit.name in inputs:
+            raise CircuitError(f"two different inputs are both named {unit.name!r}")
+        inputs[unit.name] = unit  # type: ignore[index]
+    return inputs
 
 
 def _name_units(
-    leaves: list[Unit], gates: list[Gate], output: Unit
+    leaves: list[Unit], outputs: list[Unit], output: Unit
 ) -> tuple[dict[str, Unit], dict[int, str]]:
     """The movable leaves by name, and names for the units that have none (leaves u0, u1, …;
     the output f; other wires q1, q2, …) keyed by id; refuses two inputs with one name.
     The Units themselves are never renamed: the names are the circuit's."""
     used = {unit.name for unit in leaves if unit.name is not None}
-    used |= {gate.output.name for gate in gates if gate.output.name is not None}
+    used |= {unit.name for unit in outputs if unit.name is not None}
 
-    def fresh(prefix: str, start: int) -> Iterable[str]:
+    def fresh(prefix: str, start: int) -> Iterator[str]:
         n = start
         while True:
             if f"{prefix}{n}" not in used:
@@ -463,8 +436,7 @@ def _name_units(
         inputs[name] = unit
     if output.name is None and output.gate is not None:
         given[id(output)] = "f" if "f" not in used else next(wire_names)
-    for gate in gates:
-        wire = gate.output
+    for wire in outputs:
         if wire.name is None and id(wire) not in given:
             given[id(wire)] = next(wire_names)
     return inputs, given

@@ -1,153 +1,41 @@
-"""Units and gates: the vocabulary of the guide.
+"""Gates: the vocabulary of the guide, each with its local rule.
 
-A Unit is a wire carrying a `value` (the forward pass) and a `grad` (the backward pass).
 A gate is an object with `forward(*units)`, which wires it to its input Units and returns a
 new output Unit, and `backward()`, which adds each input's local gradient times the output's
-grad into that input's `.grad` -- the chain rule, one gate at a time.
+grad into that input's `.grad` -- the chain rule, one gate at a time. Each built-in gate also
+has `tangent(...)`, the same rule run forwards (forward-mode differentiation).
 
 The links run one way only: an output Unit owns the gate that made it, the gate owns its
-inputs, and it reaches its output through a weak reference. With no reference cycles, a
-circuit nobody uses is freed at once instead of waiting for Python's cyclic garbage collector,
-which is what keeps building many small circuits fast.
+inputs, and it reaches its output through a weak reference. With no reference cycles a
+circuit nobody uses is freed at once; a gate costs four small objects (itself, its inputs
+tuple, the weak reference and its output Unit), and `collector` keeps Python's cyclic
+collector out of the way while they are made.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import weakref
-from collections.abc import Callable
+
+from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
 
 __all__ = [
-    "Unit",
-    "Constant",
-    "Gate",
-    "AddGate",
-    "SubGate",
-    "MulGate",
-    "DivGate",
-    "NegGate",
-    "PowGate",
-    "MaxGate",
-    "ReLUGate",
-    "SigmoidGate",
-    "TanhGate",
-    "ExpGate",
-    "GATE_TYPES",
-    "check_number",
+    "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate", "MaxGate",
+    "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "GATE_TYPES",
+    "Unit", "Constant", "check_number", "unit_name",  # from units, where they live
 ]
-
-
-def check_number(value: object, what: str = "value") -> float:
-    """Return `value` as a float, refusing non-numbers (TypeError) and NaN or ±inf (ValueError)."""
-    if type(value) is not float:  # the common case skips the (slow) abstract-class check
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"{what} must be a real number, not {type(value).__name__} ({value!r})"
-            )
-        value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, not {value}")
-    return value
-
-
-class Unit:
-    """A wire of a circuit: `value` flows forward, `grad` flows backward.
-
-    A Unit made by no gate is a leaf: an input the learner can move.
-    """
-
-    __slots__ = ("value", "grad", "name", "gate", "__weakref__")
-
-    def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
-        what = f"the value of Unit {name!r}" if name else "a Unit's value"
-        self.value = check_number(value, what)
-        self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a Unit's grad")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"a Unit's name must be a string, not {type(name).__name__}")
-        self.name = name
-        self.gate: Gate | None = None
-
-    def named(self, name: str) -> Unit:
-        """Give this Unit a name (shown in drawings and explanations) and return it."""
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"a Unit's name must be a non-empty string, not {name!r}")
-        self.name = name
-        return self
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a Unit no gate produced (an input or a constant)."""
-        return self.gate is None
-
-    def __repr__(self) -> str:
-        name = f", name={self.name!r}" if self.name is not None else ""
-        return f"{type(self).__name__}(value={self.value:.6g}, grad={self.grad:.6g}{name})"
-
-    # The operators build gates, so `x * y + z` reads like the maths and builds a circuit.
-    def __add__(self, other: Unit | float) -> Unit:
-        return AddGate().forward(self, other)
-
-    def __radd__(self, other: float) -> Unit:
-        return AddGate().forward(other, self)
-
-    def __sub__(self, other: Unit | float) -> Unit:
-        return SubGate().forward(self, other)
-
-    def __rsub__(self, other: float) -> Unit:
-        return SubGate().forward(other, self)
-
-    def __mul__(self, other: Unit | float) -> Unit:
-        return MulGate().forward(self, other)
-
-    def __rmul__(self, other: float) -> Unit:
-        return MulGate().forward(other, self)
-
-    def __truediv__(self, other: Unit | float) -> Unit:
-        return DivGate().forward(self, other)
-
-    def __rtruediv__(self, other: float) -> Unit:
-        return DivGate().forward(other, self)
-
-    def __neg__(self) -> Unit:
-        return NegGate().forward(self)
-
-    def __pow__(self, exponent: float) -> Unit:
-        if isinstance(exponent, Unit):
-            raise TypeError("the exponent of ** must be a number, not a Unit (use exp for e**x)")
-        return PowGate(exponent).forward(self)
-
-
-class Constant(Unit):
-    """A leaf that holds a fixed number (made from a plain number in an expression).
-
-    Circuits do not list constants among their inputs: a learner cannot pull on them.
-    """
-
-    __slots__ = ()
-
-    def __init__(self, value: float, name: str | None = None) -> None:
-        super().__init__(value, 0.0, name if name is not None else format(float(value), "g"))
-
-
-def _name(unit: Unit, name_of: Callable[[Unit], str] | None) -> str:
-    """A unit's name for a formula: its own, else the circuit's (via `name_of`), else `?`."""
-    if unit.name is not None:
-        return unit.name
-    return name_of(unit) if name_of is not None else "?"
-
-
-def _as_unit(x: Unit | float) -> Unit:
-    """A Unit as it is; a plain number becomes a Constant leaf."""
-    return x if isinstance(x, Unit) else Constant(check_number(x, "a number in an expression"))
-
 
 class Gate:
     """Base of all gates: wires inputs to an output; subclasses give the local rule.
 
-    A subclass writes `compute()` (the output's value from the inputs' values: the forward
-    rule) and `backward()` (add local gradient * output.grad into each input's grad: the
-    backward rule). backward reaches the output through `self._output()`, the weak reference.
+    A gate, the built-in ones and a learner's own alike, sets `arity` (how many inputs) and
+    `symbol`, and writes two methods:
+    - `compute()`: return the output's value from `self.inputs` (a tuple of the input Units);
+    - `backward()`: add each input's local gradient times `self.output.grad` into its `grad`.
+    `self.inputs`, `self.output` and `compute()` returning the value are the learner's API and
+    stay so. A gate may add `tangent(...)` (forward mode); without one it is derived from its
+    own backward. The built-in gates reach their output as `self._output()`, the weak
+    reference behind `self.output`, which saves a call per gate.
     """
 
     __slots__ = ("inputs", "_output")
@@ -155,16 +43,14 @@ class Gate:
     symbol = "?"
 
     def forward(self, *units: Unit | float) -> Unit:
-        """Store the input Units, compute, and return the new output Unit."""
+        """Store the input Units (plain numbers become constants), compute, return the output."""
         if len(units) != self.arity:
             raise TypeError(
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
-        self.inputs = tuple([_as_unit(u) for u in units])
-        out = Unit.__new__(Unit)
-        out.value, out.grad, out.name, out.gate = 0.0, 0.0, None, self
-        self._output = weakref.ref(out)
-        out.value = self.compute()
+        out = wire(self, tuple([as_unit(unit) for unit in units]))
+        if type(out.value) is not float:
+            out.value = _checked_value(self, out.value)
         return out
 
     @property
@@ -177,17 +63,49 @@ class Gate:
 
     def compute(self) -> float:
         """The output's value from the inputs' values (the forward rule)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} needs a compute() method")
 
     def backward(self) -> None:
         """Add local gradient * output.grad into each input's grad (the backward rule)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} needs a backward() method")
 
-    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
+    def local_gradients(self) -> list[tuple[Unit, float]]:
+        """Each distinct input with d(output)/d(input), found by running the gate's own backward
+        once with an output grad of 1 (every grad is put back afterwards)."""
+        distinct = list({id(unit): unit for unit in self.inputs}.values())
+        saved = [unit.grad for unit in distinct]
+        out = self.output
+        saved_out = out.grad
+        try:
+            for unit in distinct:
+                unit.grad = 0.0
+            out.grad = 1.0
+            self.backward()
+            return [(unit, unit.grad) for unit in distinct]
+        finally:
+            for unit, grad in zip(distinct, saved, strict=True):
+                unit.grad = grad
+            out.grad = saved_out
+
+    def tangent(self, *tangents: float) -> float:
+        """d(output) from each input's d(input) (forward mode: the chain rule run forwards).
+
+        This general rule takes the local gradients from the gate's own backward; the built-in
+        gates write theirs out.
+        """
+        by_unit = {id(unit): dot for unit, dot in zip(self.inputs, tangents, strict=True)}
+        return sum(_times(local, by_unit[id(unit)]) for unit, local in self.local_gradients())
+
+    def problem(self, name_of: NameOf | None = None) -> str | None:
+        """Why compute() has no value at the inputs' current values, as a sentence using
+        `name_of` for names (None when it has one). A circuit words gate errors with it."""
+        return None
+
+    def describe(self, name_of: NameOf | None = None) -> str:
         """The gate as a formula over its inputs' names, such as `x * y` (`name_of` gives a
         circuit's names for unnamed Units; without it they show as `?`)."""
-        names = [_name(u, name_of) for u in self.inputs]
-        if self.arity == 2 and self.symbol in "+-*/":
+        names = [unit_name(unit, name_of) for unit in self.inputs]
+        if self.arity == 2 and self.symbol in ("+", "-", "*", "/"):
             return f"{names[0]} {self.symbol} {names[1]}"
         return f"{self.symbol}({', '.join(names)})"
 
@@ -195,6 +113,21 @@ class Gate:
         if not hasattr(self, "inputs"):
             return f"{type(self).__name__}()"
         return f"{type(self).__name__}({self.describe()})"
+
+
+def _times(local: float, tangent: float) -> float:
+    """local * tangent, where a zero tangent adds nothing even through an infinite local."""
+    return local * tangent if tangent else 0.0
+
+
+def _checked_value(gate: Gate, value: object) -> float:
+    """What a learner's compute() returned, as a float (inf and NaN allowed, as exp gives)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{type(gate).__name__}.compute returned {type(value).__name__}, not a number:"
+            " compute should return the output's value"
+        )
+    return float(value)
 
 
 class AddGate(Gate):
@@ -213,6 +146,9 @@ class AddGate(Gate):
         a.grad += dout
         b.grad += dout
 
+    def tangent(self, da: float, db: float) -> float:
+        return da + db
+
 
 class SubGate(Gate):
     """a - b: local gradients 1 and -1."""
@@ -229,6 +165,9 @@ class SubGate(Gate):
         dout = self._output().grad
         a.grad += dout
         b.grad -= dout
+
+    def tangent(self, da: float, db: float) -> float:
+        return da - db
 
 
 class MulGate(Gate):
@@ -247,6 +186,10 @@ class MulGate(Gate):
         a.grad += b.value * dout
         b.grad += a.value * dout
 
+    def tangent(self, da: float, db: float) -> float:
+        a, b = self.inputs
+        return _times(b.value, da) + _times(a.value, db)
+
 
 class DivGate(Gate):
     """a / b: local gradients 1/b and -a/b²."""
@@ -257,15 +200,31 @@ class DivGate(Gate):
     def compute(self) -> float:
         a, b = self.inputs
         if b.value == 0.0:
-            divisor = b.name or "the divisor"
-            raise ZeroDivisionError(f"division by zero in {self.describe()}: {divisor} is 0")
+            raise ZeroDivisionError(self.problem())
         return a.value / b.value
 
     def backward(self) -> None:
         a, b = self.inputs
         dout = self._output().grad
         a.grad += (1.0 / b.value) * dout
-        b.grad += (-a.value / (b.value * b.value)) * dout
+        b.grad += self._divisor_slope() * dout
+
+    def tangent(self, da: float, db: float) -> float:
+        return _times(1.0 / self.inputs[1].value, da) + _times(self._divisor_slope(), db)
+
+    def _divisor_slope(self) -> float:
+        """-a/b², or -(a/b)/b where b² underflows to 0 (b = 1e-200): ±inf, never an error."""
+        a, b = self.inputs
+        square = b.value * b.value
+        return -a.value / square if square else -(a.value / b.value) / b.value
+
+    def problem(self, name_of: NameOf | None = None) -> str | None:
+        divisor = self.inputs[1]
+        if divisor.value != 0.0:
+            return None
+        name = unit_name(divisor, name_of)
+        said = "" if isinstance(divisor, Constant) and divisor.name is None else f": {name} is 0"
+        return f"division by zero in {self.describe(name_of)}{said}"
 
 
 class NegGate(Gate):
@@ -283,12 +242,19 @@ class NegGate(Gate):
         (a,) = self.inputs
         a.grad -= self._output().grad
 
-    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
-        return f"-{_name(self.inputs[0], name_of)}"
+    def tangent(self, da: float) -> float:
+        return -da
+
+    def describe(self, name_of: NameOf | None = None) -> str:
+        return f"-{unit_name(self.inputs[0], name_of)}"
 
 
 class PowGate(Gate):
-    """a ** n for a constant number n: local gradient n * a**(n-1)."""
+    """a ** n for a constant number n: local gradient n * a**(n-1).
+
+    Past the largest float the value is ±inf (as for exp), and so is the slope where it is
+    infinite (a**0.5 at a = 0); a negative base under a fractional power has no real value.
+    """
 
     __slots__ = ("exponent",)
     arity = 1
@@ -299,25 +265,51 @@ class PowGate(Gate):
 
     def compute(self) -> float:
         (a,) = self.inputs
-        return self._power(a.value, self.exponent)
+        try:
+            return math.pow(a.value, self.exponent)
+        except OverflowError:
+            return _signed_inf(a.value, self.exponent)
+        except ValueError:
+            raise ValueError(self.problem()) from None
 
     def backward(self) -> None:
         (a,) = self.inputs
+        dout = self._output().grad
+        if dout:  # inf * 0 would be NaN: no force means no gradient
+            a.grad += self._slope(a.value) * dout
+
+    def tangent(self, da: float) -> float:
+        return _times(self._slope(self.inputs[0].value), da)
+
+    def _slope(self, base: float) -> float:
+        """n * base**(n-1), or ±inf where that is infinite (too large, or base 0 with n < 1)."""
         n = self.exponent
-        a.grad += n * self._power(a.value, n - 1.0) * self._output().grad
-
-    def _power(self, base: float, n: float) -> float:
-        """base ** n as a real number, or a ValueError that says why there is none."""
+        if n == 0.0:
+            return 0.0
         try:
-            return math.pow(base, n)
-        except (ValueError, ZeroDivisionError, OverflowError) as error:
-            raise ValueError(
-                f"{self.describe()} has no real value at {self.inputs[0].name or 'a'} = {base:g}"
-                f" ({base:g} ** {n:g}: {error})"
-            ) from None
+            return n * math.pow(base, n - 1.0)
+        except (OverflowError, ValueError):  # ValueError: 0 ** (n-1) with n < 1
+            return math.copysign(1.0, n) * _signed_inf(base, n - 1.0)
 
-    def describe(self, name_of: Callable[[Unit], str] | None = None) -> str:
-        return f"{_name(self.inputs[0], name_of)} ** {self.exponent:g}"
+    def problem(self, name_of: NameOf | None = None) -> str | None:
+        base, n = self.inputs[0].value, self.exponent
+        try:
+            math.pow(base, n)
+        except ValueError:
+            name = unit_name(self.inputs[0], name_of)
+            why = "0 to a negative power" if base == 0.0 else "a negative number to a fraction"
+            return f"{self.describe(name_of)} has no real value at {name} = {base:g} ({why})"
+        except OverflowError:
+            pass
+        return None
+
+    def describe(self, name_of: NameOf | None = None) -> str:
+        return f"{unit_name(self.inputs[0], name_of)} ** {self.exponent:g}"
+
+
+def _signed_inf(base: float, n: float) -> float:
+    """The infinity base**n overflows to: negative only for a negative base to an odd power."""
+    return -math.inf if base < 0.0 and n % 2.0 == 1.0 else math.inf
 
 
 class MaxGate(Gate):
@@ -338,6 +330,10 @@ class MaxGate(Gate):
         else:
             b.grad += dout
 
+    def tangent(self, da: float, db: float) -> float:
+        a, b = self.inputs
+        return da if a.value >= b.value else db
+
 
 class ReLUGate(Gate):
     """relu(a) = max(a, 0): passes the gradient where a > 0 and stops it elsewhere (also at 0)."""
@@ -354,6 +350,9 @@ class ReLUGate(Gate):
         (a,) = self.inputs
         if a.value > 0.0:
             a.grad += self._output().grad
+
+    def tangent(self, da: float) -> float:
+        return da if self.inputs[0].value > 0.0 else 0.0
 
 
 class SigmoidGate(Gate):
@@ -378,6 +377,10 @@ class SigmoidGate(Gate):
         s = out.value
         a.grad += s * (1.0 - s) * out.grad
 
+    def tangent(self, da: float) -> float:
+        s = self._output().value
+        return s * (1.0 - s) * da
+
 
 class TanhGate(Gate):
     """tanh(a): local gradient 1 - t², where t is the output."""
@@ -395,6 +398,10 @@ class TanhGate(Gate):
         out = self._output()
         t = out.value
         a.grad += (1.0 - t * t) * out.grad
+
+    def tangent(self, da: float) -> float:
+        t = self._output().value
+        return (1.0 - t * t) * da
 
 
 class ExpGate(Gate):
@@ -416,6 +423,9 @@ class ExpGate(Gate):
         out = self._output()
         if out.grad:  # inf * 0 would be NaN; no force means no gradient, even past overflow
             a.grad += out.value * out.grad
+
+    def tangent(self, da: float) -> float:
+        return _times(self._output().value, da)
 
 
 # Every gate kind by its name, for parsing, (de)serialising and property tests.

@@ -1,167 +1,312 @@
 """A safe expression parser: text such as "(x + y) * z" becomes a Circuit, never through eval.
 
-Python's `ast` reads the text; only a whitelist of node kinds is accepted (numbers, names,
-+ - * / **, unary minus and the gate functions). Anything else is refused with a ValueError
-that names what was refused. The tree is walked with an explicit stack, so long expressions
-need no recursion.
+A small recursive-descent parser reads Python's tokens by the grammar below and builds the
+gates as it goes; nothing outside the grammar has a meaning, so nothing else can run, and
+anything else is refused with a ValueError that says what (quoting at most ~40 characters).
+
+    sum     := product (("+" | "-") product)*
+    product := signed (("*" | "/") signed)*
+    signed  := ("+" | "-")* power
+    power   := atom ("**" ("+" | "-")* atom)?      the exponent must come out a plain number
+    atom    := number | name | name "(" sum ("," sum)* ")" | "(" sum ")"
+
+Sums, products and signs are loops, so 10,000 terms need no recursion; parentheses and calls
+nest at most MAX_DEPTH deep, and the text is at most MAX_LENGTH characters. A signed number
+such as -3 is one constant, not a gate; the callable names are the gate functions and the
+learner's own gate classes given as `gates=`.
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import keyword
+import math
+import tokenize
+from collections.abc import Callable, Mapping
 
 from . import functions
 from .circuit import Circuit
-from .gates import Constant, Unit, check_number
+from .gates import Gate, Unit, check_number
+from .units import as_unit
 
-__all__ = ["parse", "FUNCTIONS"]
+__all__ = ["parse", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH"]
 
 # The calls an expression may make, with how many arguments each takes.
 FUNCTIONS = {"max": 2, "relu": 1, "sigmoid": 1, "exp": 1, "tanh": 1}
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+MAX_DEPTH = 100  # parentheses and calls inside one another
+MAX_LENGTH = 200_000  # characters: a flat sum of 10,000 terms fits several times over
+_QUOTED = 40  # characters of the text a message quotes at most
 
-# Friendly names for what is refused most often.
+# What is refused, by the token that starts it.
 _REFUSED = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "indexing",
-    ast.Lambda: "lambda",
-    ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a comprehension",
-    ast.Compare: "a comparison",
-    ast.BoolOp: "and/or",
-    ast.IfExp: "an if-expression",
-    ast.NamedExpr: "an assignment (:=)",
-    ast.JoinedStr: "an f-string",
+    ".": "attribute access", "[": "indexing (or a list)", "{": "a dict or a set",
+    ":=": "an assignment (:=)", "=": "an assignment", "lambda": "lambda",
+    "if": "an if-expression", "else": "an if-expression", "for": "a comprehension",
+    "and": "and/or", "or": "and/or", "not": "not", "in": "a comparison", "is": "a comparison",
+    "<": "a comparison", ">": "a comparison", "==": "a comparison", "!=": "a comparison",
+    "<=": "a comparison", ">=": "a comparison", ",": "a tuple", ":": "a slice or a colon",
 }
+_CONSTRUCTS = ("lambda", "for", ":=", "if")  # refused first: they name the whole expression
+_OPERATORS = {"//", "%", "@", "<<", ">>", "&", "|", "^", "~"}
+
+Operand = Unit | float  # a plain number stays a number until a gate takes it
+Callables = dict[str, tuple[int, Callable[..., Unit]]]
 
 
-def parse(text: str, **values: float) -> Circuit:
+def parse(
+    text: str, /, gates: Mapping[str, type[Gate]] | None = None, **values: float
+) -> Circuit:
     """Build a Circuit from an expression; `values` give the named inputs their start values.
 
     Names without a value start at 1.0 (where every gate, division included, is defined).
+    `gates` adds callable names for a learner's own gate classes: `gates={"sq": Square}`.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse takes the expression as a string, not {type(text).__name__}")
-    if not text.strip():
-        raise ValueError("the expression is empty")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as error:
-        raise ValueError(f"could not read the expression {text!r}: {error.msg}") from None
-    except RecursionError:
-        raise ValueError(f"the expression {text[:40]!r}… is nested too deeply to read") from None
-    names = _names_in(tree.body)
-    unknown = [name for name in values if name not in names]
-    if unknown:
+    if len(text) > MAX_LENGTH:
         raise ValueError(
-            f"unknown name {unknown[0]!r}: the expression uses {', '.join(names) or 'no names'}"
+            f"the expression {_quote(text)} is {len(text):,} characters long; parse reads at"
+            f" most {MAX_LENGTH:,}"
         )
-    units = {
-        name: Unit(check_number(values.get(name, 1.0), f"the value of {name!r}"), name=name)
-        for name in names
+    text = text.strip()
+    if not text:
+        raise ValueError("the expression is empty")
+    callables = _callables(gates)
+    start = {name: check_number(value, f"the value of {name!r}") for name, value in values.items()}
+    parser = _Parser(text, callables, start)
+    result = parser.parse()
+    unknown = [name for name in start if name not in parser.units]
+    if unknown:
+        used = ", ".join(parser.units) or "no names"
+        raise ValueError(f"unknown name {unknown[0]!r}: the expression uses {used}")
+    return Circuit(as_unit(result))
+
+
+def _quote(text: str) -> str:
+    """The text in quotes, cut after ~40 characters."""
+    return repr(text if len(text) <= _QUOTED else text[:_QUOTED] + "…")
+
+
+def _callables(gates: Mapping[str, type[Gate]] | None) -> Callables:
+    """Every name an expression may call, with its number of arguments and what builds it."""
+    table: Callables = {
+        name: (arity, getattr(functions, name)) for name, arity in FUNCTIONS.items()
     }
-    return Circuit(_build(tree.body, units))
-
-
-def _names_in(root: ast.expr) -> list[str]:
-    """The variable names of the expression, in order of first appearance, checking every node."""
-    names: list[str] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        _check_node(node)
-        if isinstance(node, ast.Name) and node.id not in names:
-            names.append(node.id)
-        children = [node.args] if isinstance(node, ast.Call) else [list(ast.iter_child_nodes(node))]
-        stack.extend(reversed([c for group in children for c in group if isinstance(c, ast.expr)]))
-    return names
-
-
-def _check_node(node: ast.AST) -> None:
-    """Refuse, with a ValueError naming it, any node outside the whitelist."""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise ValueError(f"only numbers may appear as constants, not {node.value!r}")
-    elif isinstance(node, ast.BinOp):
-        if type(node.op) not in _BINARY:
-            operator = type(node.op).__name__
-            raise ValueError(f"the operator {operator} is not allowed (only + - * / **)")
-        if isinstance(node.op, ast.Pow) and _number(node.right) is None:
+    if gates is None:
+        return table
+    if not isinstance(gates, Mapping):
+        raise TypeError(
+            "gates= takes your gate classes by name, such as gates={'sq': Square},"
+            f" not {type(gates).__name__}"
+        )
+    for name, gate_class in gates.items():
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ValueError(f"a gate's name must be a plain name such as 'sq', not {name!r}")
+        if name in FUNCTIONS:
+            raise ValueError(f"{name!r} is already a gate function; call your gate another name")
+        if not isinstance(gate_class, type) or not issubclass(gate_class, Gate):
+            what = (f"a gate made from {type(gate_class).__name__}" if isinstance(gate_class, Gate)
+                    else f"{type(gate_class).__name__} {_quote(repr(gate_class))}")
+            raise TypeError(f"gates[{name!r}] must be a gk.Gate subclass (the class), not {what}")
+        arity = gate_class.arity
+        if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
             raise ValueError(
-                f"the exponent of ** must be a number, not {ast.unparse(node.right)!r} "
-                "(use exp(...) for e to a power)"
+                f"{gate_class.__name__}.arity must be a whole number of inputs, not {arity!r}"
             )
-    elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise ValueError(f"the unary operator {type(node.op).__name__} is not allowed")
-    elif isinstance(node, ast.Call):
-        func = node.func
-        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
-            called = ast.unparse(func)
+        table[name] = (arity, lambda *args, gate_class=gate_class: gate_class().forward(*args))
+    return table
+
+
+class _Parser:
+    """One expression's tokens, read once from left to right while the gates are built."""
+
+    def __init__(self, text: str, callables: Callables, start: dict[str, float]) -> None:
+        self.text = text
+        self.callables = callables
+        self.start = start
+        self.units: dict[str, Unit] = {}  # the names met so far, in order of first appearance
+        self.tokens = _tokens(text)
+        self.at = 0
+        self.depth = 0
+        self.line_starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        for token in self.tokens:
+            if token.string in _CONSTRUCTS and token.type in (tokenize.NAME, tokenize.OP):
+                self.refuse(token)
+
+    # ----- reading tokens ---------------------------------------------------------------------
+    def peek(self) -> tokenize.TokenInfo:
+        return self.tokens[self.at]
+
+    def take(self) -> tokenize.TokenInfo:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def next_is(self, *strings: str) -> bool:
+        token = self.tokens[self.at]
+        return token.type == tokenize.OP and token.string in strings
+
+    def expect(self, string: str, after: str) -> None:
+        if not self.next_is(string):
+            self.refuse(self.peek(), f"{after} needs a {string!r}")
+        self.take()
+
+    def offset(self, position: tuple[int, int]) -> int:
+        """Where a token's (row, column) is in the text."""
+        row, column = position
+        return self.line_starts[row - 1] + column
+
+    def refuse(self, token: tokenize.TokenInfo, reason: str = "") -> None:
+        """Raise the ValueError for `token`: what it starts is not allowed, or why not."""
+        if token.type == tokenize.STRING or token.string in ("True", "False", "None"):
+            raise ValueError(f"only numbers may appear as constants, not {_quote(token.string)}")
+        if token.string in _OPERATORS:
+            raise ValueError(f"the operator {token.string} is not allowed (only + - * / **)")
+        if token.string in _REFUSED and token.type in (tokenize.NAME, tokenize.OP):
+            raise ValueError(f"{_REFUSED[token.string]} is not allowed in an expression:"
+                             f" {_quote(self.text)}")
+        found = ("it ends" if token.type in (tokenize.ENDMARKER, tokenize.NEWLINE)
+                 else f"{_quote(token.string)} comes")
+        reason = reason or "a number, a name or '(' should come next"
+        raise ValueError(f"could not read the expression {_quote(self.text)}: {found} where"
+                         f" {reason}")
+
+    # ----- the grammar ------------------------------------------------------------------------
+    def parse(self) -> Operand:
+        result = self.sum()
+        if self.peek().type == tokenize.NEWLINE:
+            self.take()
+        if self.peek().type != tokenize.ENDMARKER:
+            self.refuse(self.peek(), "the expression should end")
+        return result
+
+    def sum(self) -> Operand:
+        total = self.product()
+        while self.next_is("+", "-"):
+            operator = self.take().string
+            term = self.product()
+            total = as_unit(total) + term if operator == "+" else as_unit(total) - term
+        return total
+
+    def product(self) -> Operand:
+        total = self.signed()
+        while self.next_is("*", "/"):
+            operator = self.take().string
+            factor = self.signed()
+            total = as_unit(total) * factor if operator == "*" else as_unit(total) / factor
+        return total
+
+    def signed(self) -> Operand:
+        signs = []
+        while self.next_is("+", "-"):
+            signs.append(self.take().string)
+        value = self.power()
+        for sign in reversed(signs):  # the sign nearest the operand applies first
+            if sign == "-":
+                value = -value
+        return value
+
+    def power(self) -> Operand:
+        base = self.atom()
+        if not self.next_is("**"):
+            return base
+        self.take()
+        begin = self.offset(self.peek().start)
+        negative = False
+        while self.next_is("+", "-"):
+            negative ^= self.take().string == "-"
+        exponent = self.atom()
+        if self.next_is("**") or not isinstance(exponent, float):
+            chained = self.next_is("**")  # x ** 2 ** 2 is x ** (2 ** 2): no plain number
+            end = len(self.text) if chained else self.offset(self.tokens[self.at - 1].end)
             raise ValueError(
-                f"calling {called!r} is not allowed; the gate functions are {', '.join(FUNCTIONS)}"
+                f"the exponent of ** must be a number, not {_quote(self.text[begin:end])}"
+                " (use exp(...) for e to a power)"
             )
-        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise ValueError(f"{func.id}(...) takes plain arguments only")
-        if len(node.args) != FUNCTIONS[func.id]:
-            raise ValueError(
-                f"{func.id} takes {FUNCTIONS[func.id]} argument(s), got {len(node.args)}"
-            )
-    elif not isinstance(node, ast.Name):
-        what = _REFUSED.get(type(node), type(node).__name__)
-        raise ValueError(f"{what} is not allowed in an expression: {ast.unparse(node)!r}")
+        return as_unit(base) ** (-exponent if negative else exponent)
+
+    def atom(self) -> Operand:
+        token = self.take()
+        if token.type == tokenize.NUMBER:
+            return _number(token.string)
+        if token.type == tokenize.NAME and not keyword.iskeyword(token.string):
+            if self.next_is("("):
+                return self.call(token.string)
+            return self.name(token.string)
+        if token.type == tokenize.OP and token.string == "(":
+            self.nest()
+            value = self.sum()
+            self.expect(")", "a '('")
+            self.depth -= 1
+            return value
+        self.refuse(token)
+        raise AssertionError("unreachable: refuse raises")
+
+    def name(self, name: str) -> Unit:
+        unit = self.units.get(name)
+        if unit is None:
+            unit = self.units[name] = Unit(self.start.get(name, 1.0), name=name)
+        return unit
+
+    def call(self, name: str) -> Unit:
+        if name not in self.callables:
+            raise ValueError(f"calling {_quote(name)} is not allowed; the gate functions are"
+                             f" {', '.join(self.callables)}")
+        arity, build = self.callables[name]
+        self.take()  # the "("
+        self.nest()
+        args = [self.sum()]
+        while self.next_is(","):
+            self.take()
+            args.append(self.sum())
+        if self.next_is("="):
+            raise ValueError(f"{name}(...) takes plain arguments only")
+        self.expect(")", f"{name}(...)")
+        self.depth -= 1
+        if len(args) != arity:
+            raise ValueError(f"{name} takes {arity} argument(s), got {len(args)}")
+        return build(*(as_unit(arg) for arg in args))
+
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ValueError(f"the expression {_quote(self.text)} nests parentheses or calls"
+                             f" more than {MAX_DEPTH} deep")
 
 
-def _number(node: ast.expr) -> float | None:
-    """The value of a plain number, possibly signed; None for anything else."""
-    sign = 1.0
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign = -sign if isinstance(node.op, ast.USub) else sign
-        node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        if not isinstance(node.value, bool):
-            return sign * node.value
-    return None
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """Python's tokens for the text, without comments and line breaks inside brackets."""
+    skipped = (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT)
+    try:
+        tokens = [token for token in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if token.type not in skipped]
+    except (tokenize.TokenError, SyntaxError) as error:
+        reason = str(error.args[0]) if error.args else "it cannot be split into tokens"
+        if "EOF in multi-line" in reason:
+            reason = "a '(' is never closed"
+        raise ValueError(f"could not read the expression {_quote(text)}: {reason}") from None
+    for token in tokens:
+        if token.type == tokenize.ERRORTOKEN and not token.string.isspace():
+            raise ValueError(f"could not read the expression {_quote(text)}: unexpected"
+                             f" character {_quote(token.string)}")
+    return [token for token in tokens if token.type != tokenize.ERRORTOKEN]
 
 
-def _build(root: ast.expr, units: dict[str, Unit]) -> Unit:
-    """Turn a checked tree into Units and gates, children before parents (post-order)."""
-    built: dict[int, Unit] = {}
-    stack: list[tuple[ast.expr, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if isinstance(node, ast.Name):
-            built[id(node)] = units[node.id]
-        elif _number(node) is not None:  # 3, -3, +-3: one constant, not a chain of gates
-            built[id(node)] = Constant(_number(node))
-        elif not children_done:
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(_operands(node)))
-        else:
-            built[id(node)] = _apply(node, [built[id(child)] for child in _operands(node)])
-    return built[id(root)]
-
-
-def _operands(node: ast.expr) -> list[ast.expr]:
-    if isinstance(node, ast.BinOp):
-        return [node.left] if isinstance(node.op, ast.Pow) else [node.left, node.right]
-    if isinstance(node, ast.UnaryOp):
-        return [node.operand]
-    assert isinstance(node, ast.Call)
-    return list(node.args)
-
-
-def _apply(node: ast.expr, args: list[Unit]) -> Unit:
-    if isinstance(node, ast.BinOp):
-        if isinstance(node.op, ast.Pow):
-            return args[0] ** _number(node.right)
-        a, b = args
-        return {"+": a.__add__, "-": a.__sub__, "*": a.__mul__, "/": a.__truediv__}[
-            _BINARY[type(node.op)]
-        ](b)
-    if isinstance(node, ast.UnaryOp):
-        return -args[0] if isinstance(node.op, ast.USub) else args[0]
-    assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    return getattr(functions, node.func.id)(*args)
+def _number(literal: str) -> float:
+    """A number token's value as a finite float, or a ValueError saying why there is none."""
+    try:
+        value = ast.literal_eval(literal)
+    except (ValueError, SyntaxError):  # more digits than Python converts (4,300)
+        value = math.inf
+    if isinstance(value, complex):
+        raise ValueError(f"only real numbers are allowed, not {_quote(literal)}")
+    try:
+        value = float(value)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise ValueError(f"the number {_quote(literal)} is too large for a float")
+    return value

@@ -59,6 +59,34 @@ def test_a_circuit_never_renames_the_callers_units():
     assert "dq1" in explained[1] and "q1" == gk.Circuit(s + 1).names[3]
 
 
+def test_constants_are_shown_by_their_value_and_not_renamed():
+    x = gk.Unit(2.0, name="x")
+    circuit = gk.Circuit(x * 0.5 + 3)
+    assert circuit.names == ["x", "0.5", "3", "q1", "f"]
+    assert [unit.name for unit in circuit.units if isinstance(unit, gk.Constant)] == [None, None]
+    assert circuit.describe(circuit.gates[0]) == "x * 0.5"
+
+
+def test_a_unit_of_another_circuit_has_no_name_here():
+    circuit = gk.Circuit(gk.Unit(1.0) * 2)
+    with pytest.raises(gk.CircuitError, match="is not a unit of this circuit"):
+        circuit.name_of(gk.Unit(3.0))
+
+
+def test_wires_are_named_on_first_use_when_every_input_has_a_name():
+    x, y = gk.Unit(1.0, name="x"), gk.Unit(2.0, name="y")
+    circuit = gk.Circuit(x * y + x)
+    assert list(circuit.inputs) == ["x", "y"]
+    assert circuit.names == ["x", "y", "q1", "f"]
+
+
+def test_repr_is_short_however_many_inputs():
+    assert repr(two_gate()) == "<Circuit f = -12: 2 gates; inputs x=-2, y=5, z=-4>"
+    total = sum(gk.Unit(1.0, name=f"x{i}") for i in range(1000))
+    text = repr(gk.Circuit(total))
+    assert text.endswith("x11=1, … (1,000 in all)>") and len(text) < 200
+
+
 def test_two_inputs_with_one_name_are_refused():
     with pytest.raises(gk.CircuitError, match="both named 'x'"):
         gk.Circuit(gk.Unit(1.0, name="x") + gk.Unit(2.0, name="x"))

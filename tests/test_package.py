@@ -21,13 +21,23 @@ def test_import_gatekit_does_not_load_matplotlib_or_ipywidgets():
     assert result.stdout.strip() == ""
 
 
-def test_core_modules_never_import_drawing_or_widget_libraries():
-    for module in ("gates", "circuit", "parse", "functions", "__init__"):
+CORE = ("units", "gates", "collector", "circuit", "numerical", "serialise", "parse", "functions")
+
+
+def test_core_modules_never_import_drawing_widget_or_array_libraries():
+    for module in (*CORE, "__init__"):
         source = (ROOT / "gatekit" / f"{module}.py").read_text()
         imports = [
             line for line in source.splitlines() if line.lstrip().startswith(("import", "from"))
         ]
-        assert not any("matplotlib" in line or "ipywidgets" in line for line in imports), module
+        heavy = ("matplotlib", "ipywidgets") + (() if module == "__init__" else ("numpy",))
+        assert not any(name in line for line in imports for name in heavy), module
+
+
+def test_every_core_module_stays_small():
+    for module in CORE:
+        lines = (ROOT / "gatekit" / f"{module}.py").read_text().count("\n")
+        assert lines <= 450, (module, lines)
 
 
 def test_runtime_dependencies_are_exactly_the_four():

@@ -41,7 +41,7 @@ def test_a_long_sum_needs_no_recursion():
     ("text", "message"),
     [
         ("x.real", "attribute access"),
-        ("__import__('os').system('ls')", "calling .*system.* is not allowed"),
+        ("__import__('os').system('ls')", "calling '__import__' is not allowed"),
         ("open('file')", "calling 'open' is not allowed"),
         ("x.__class__", "attribute access"),
         ("[x for x in y]", "comprehension"),
@@ -53,14 +53,14 @@ def test_a_long_sum_needs_no_recursion():
         ("True + x", "only numbers"),
         ("x if y else z", "if-expression"),
         ("x < y", "comparison"),
-        ("x // y", "FloorDiv"),
+        ("x // y", "operator // is not allowed"),
         ("max(x, y=1)", "plain arguments"),
         ("relu(x, y)", "relu takes 1 argument"),
         ("(y := 2)", "assignment"),
         ("", "empty"),
         ("   ", "empty"),
         ("x +", "could not read"),
-        ("x = 1", "could not read"),
+        ("x = 1", "an assignment is not allowed"),
     ],
 )
 def test_refused_expressions_name_what_was_refused(text, message):

@@ -1,6 +1,7 @@
-"""Property tests: random circuits built from every gate kind, backward against central
-finite differences."""
+"""Property tests: random circuits built from every gate kind, backward against central finite
+differences and against forward mode; circuits at extreme values; saved states round-trip."""
 
+import json
 import math
 
 from hypothesis import assume, given
@@ -11,6 +12,11 @@ from gatekit.gates import GATE_TYPES
 
 H = 1e-6
 small = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
+# Values where floats misbehave: zero, tiny, huge, and the places exp and powers overflow.
+extreme = st.one_of(
+    st.sampled_from([0.0, -0.0, 1e-200, -1e-200, 5e-324, 1e200, -1e200, 709.8, -745.2, 1.0]),
+    st.floats(min_value=-1e300, max_value=1e300, allow_nan=False),
+)
 
 
 def apply(kind: str, a: gk.Unit, b: gk.Unit) -> gk.Unit:
@@ -19,7 +25,14 @@ def apply(kind: str, a: gk.Unit, b: gk.Unit) -> gk.Unit:
         return a / (b * b + 0.5)  # a divisor bounded away from zero
     if kind == "pow":
         return (a * a + 0.5) ** 1.5  # a real power of a positive base
-    if kind in ("max", "add", "sub", "mul"):
+    return apply_raw(kind, a, b)
+
+
+def apply_raw(kind: str, a: gk.Unit, b: gk.Unit, exponent: float = 0.5) -> gk.Unit:
+    """One gate of `kind` straight on the wires, wherever they are."""
+    if kind == "pow":
+        return a ** exponent
+    if kind in ("max", "add", "sub", "mul", "div"):
         return getattr(gk, kind)(a, b)
     if kind == "neg":
         return -a
@@ -46,6 +59,15 @@ def far_from_kinks(circuit: gk.Circuit) -> bool:
     return True
 
 
+def summed(draw, wires: list[gk.Unit], first: int) -> gk.Unit:
+    """A sum of a few of the wires from `first` on, so that several paths reach the output."""
+    chosen = draw(st.lists(st.sampled_from(wires[first:]), min_size=1, max_size=3))
+    total = chosen[0]
+    for wire in chosen[1:]:
+        total = total + wire
+    return total
+
+
 @st.composite
 def random_circuits(draw):
     """3 inputs, then 1-12 gates of any kind, each fed by earlier wires (fan-out included)."""
@@ -57,12 +79,23 @@ def random_circuits(draw):
         out = apply(kind, a, b)
         assume(abs(out.value) < 50)
         wires.append(out)
-    # Sum a few of the wires so that several paths reach the output.
-    chosen = draw(st.lists(st.sampled_from(wires[3:]), min_size=1, max_size=3))
-    total = chosen[0]
-    for wire in chosen[1:]:
-        total = total + wire
-    return gk.Circuit(total)
+    return gk.Circuit(summed(draw, wires, 3))
+
+
+@st.composite
+def wild_circuits(draw):
+    """Like random_circuits, but at extreme values and with division and powers applied
+    straight to the wires; only circuits whose forward pass succeeds are kept."""
+    wires = [gk.Unit(draw(extreme), name=name) for name in "ab"]
+    try:
+        for _ in range(draw(st.integers(1, 8))):
+            kind = draw(st.sampled_from(sorted(GATE_TYPES)))
+            exponent = draw(st.sampled_from([0.5, -1.0, 2.0, 3.0, -0.5, 1.5]))
+            wires.append(apply_raw(kind, draw(st.sampled_from(wires)),
+                                   draw(st.sampled_from(wires)), exponent))
+    except (ZeroDivisionError, ValueError):
+        assume(False)  # the forward pass itself is refused: no backward to ask for
+    return gk.Circuit(summed(draw, wires, 2))
 
 
 @given(random_circuits())
@@ -74,6 +107,16 @@ def test_backward_matches_central_differences(circuit):
         assert math.isclose(grad, numeric, rel_tol=1e-4, abs_tol=1e-4), (name, grad, numeric)
 
 
+@given(random_circuits())
+def test_forward_mode_gives_backwards_gradient_for_every_input(circuit):
+    grads = circuit.backward()
+    output = circuit.name_of(circuit.output)
+    for name, grad in grads.items():
+        tangents = circuit.forward_mode(name)
+        assert tangents[name] == 1.0
+        assert math.isclose(tangents[output], grad, rel_tol=1e-9, abs_tol=1e-12), (name, grad)
+
+
 @given(random_circuits(), st.floats(min_value=-3, max_value=3, allow_nan=False))
 def test_backward_is_linear_in_the_force(circuit, force):
     unit_force = circuit.backward(1.0)
@@ -82,11 +125,13 @@ def test_backward_is_linear_in_the_force(circuit, force):
         assert math.isclose(scaled[name], force * grad, rel_tol=1e-9, abs_tol=1e-12)
 
 
-@given(random_circuits())
-def test_to_dict_round_trip(circuit):
-    circuit.backward()
-    saved = circuit.to_dict()
-    assert gk.Circuit.from_dict(saved).to_dict() == saved
+@given(wild_circuits(), st.sampled_from([1.0, -1.0, 0.0, 1e300]))
+def test_the_backward_of_a_valid_forward_gives_numbers(circuit, force):
+    grads = circuit.backward(force)  # never a ZeroDivisionError, ValueError or OverflowError
+    assert all(isinstance(grad, float) for grad in grads.values())
+    assert all(isinstance(unit.grad, float) for unit in circuit.units)
+    forward = circuit.forward_mode(next(iter(circuit.inputs)))
+    assert all(isinstance(tangent, float) for tangent in forward.values())
 
 
 @given(random_circuits(), st.sampled_from(["a", "b", "c"]), small)
@@ -101,3 +146,36 @@ def test_forward_then_back_restores_every_value(circuit, name, value):
         return
     circuit.forward(**{name: start})
     assert [u.value for u in circuit.units] == before
+
+
+def same_state(a: dict, b: dict) -> bool:
+    """Saved states are equal, NaN included (json writes NaN and inf the same way each time)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+@st.composite
+def reachable_states(draw):
+    """A circuit after things a learner can do: forward anywhere (extremes too), backward with
+    any force, pulls; failed moves leave it as it was."""
+    circuit = draw(st.one_of(random_circuits(), wild_circuits()))
+    for _ in range(draw(st.integers(0, 4))):
+        action = draw(st.sampled_from(["forward", "backward", "pull"]))
+        try:
+            if action == "forward":
+                name = draw(st.sampled_from(sorted(circuit.inputs)))
+                circuit.forward(**{name: draw(extreme)})
+            elif action == "backward":
+                circuit.backward(draw(st.sampled_from([1.0, -2.5, 1e300, 0.0])))
+            else:
+                circuit.pull(step_size=draw(st.sampled_from([0.01, 1.0, 1e10])))
+        except (ZeroDivisionError, ValueError):
+            pass
+    return circuit
+
+
+@given(reachable_states())
+def test_every_reachable_state_round_trips_through_json(circuit):
+    saved = circuit.to_dict()
+    rebuilt = gk.Circuit.from_dict(json.loads(json.dumps(saved)))
+    assert same_state(rebuilt.to_dict(), saved)
+    assert rebuilt.names == circuit.names

@@ -159,7 +159,8 @@ class SVM(PullTrainedModel):
         return linear_scores(points, self.a.value, self.b.value, self.c.value)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(a={self.a.value:.4g}, b={self.b.value:.4g}, c={self.c.value:.4g})"
+        a, b, c = (unit.value for unit in (self.a, self.b, self.c))
+        return f"{type(self).__name__}(a={a:.4g}, b={b:.4g}, c={c:.4g})"
 
 
 class SimplifiedSVM:

@@ -1,0 +1,164 @@
+"""Units: the wires of a circuit, each carrying a `value` forward and a `grad` backward.
+
+A Unit made by no gate is a leaf: an input the learner can move, or a Constant made from a
+plain number in an expression. A gate's output Unit is made by `wire`, the one place gates
+are connected, which `Gate.forward` and the operators share; the operators build gates (see
+`gates`), so `x * y + z` reads like the maths. Each module uses the other's names only when
+called, so either may be imported first.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from . import collector, gates
+
+if TYPE_CHECKING:
+    from .gates import Gate
+
+__all__ = ["Unit", "Constant", "check_number", "unit_name"]
+
+NameOf = Callable[["Unit"], str]
+
+
+def check_number(value: object, what: str = "value") -> float:
+    """Return `value` as a float, refusing non-numbers (TypeError) and NaN or ±inf (ValueError)."""
+    if type(value) is not float:  # the common case skips the (slow) abstract-class check
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{what} must be a real number, not {type(value).__name__} ({value!r})"
+            )
+        value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, not {value}")
+    return value
+
+
+class Unit:
+    """A wire of a circuit: `value` flows forward, `grad` flows backward.
+
+    A Unit made by no gate is a leaf: an input the learner can move.
+    """
+
+    __slots__ = ("value", "grad", "name", "gate", "__weakref__")
+
+    def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a Unit's name must be a string, not {type(name).__name__}")
+        self.value = check_number(value, f"the value of Unit {name!r}" if name else "a value")
+        self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a grad")
+        self.name = name
+        self.gate: Gate | None = None
+
+    def named(self, name: str) -> Unit:
+        """Give this Unit a name (shown in drawings and explanations) and return it."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a Unit's name must be a non-empty string, not {name!r}")
+        self.name = name
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Unit no gate produced (an input or a constant)."""
+        return self.gate is None
+
+    def __repr__(self) -> str:
+        name = f", name={self.name!r}" if self.name is not None else ""
+        return f"{type(self).__name__}(value={self.value:.6g}, grad={self.grad:.6g}{name})"
+
+    # The operators build gates, so `x * y + z` reads like the maths and builds a circuit.
+    def __add__(self, other: Unit | float) -> Unit:
+        other = other if isinstance(other, Unit) else constant(other)
+        return wire(gates.AddGate(), (self, other))
+
+    def __radd__(self, other: float) -> Unit:
+        return wire(gates.AddGate(), (constant(other), self))  # other is never a Unit here
+
+    def __sub__(self, other: Unit | float) -> Unit:
+        other = other if isinstance(other, Unit) else constant(other)
+        return wire(gates.SubGate(), (self, other))
+
+    def __rsub__(self, other: float) -> Unit:
+        return wire(gates.SubGate(), (constant(other), self))  # other is never a Unit here
+
+    def __mul__(self, other: Unit | float) -> Unit:
+        other = other if isinstance(other, Unit) else constant(other)
+        return wire(gates.MulGate(), (self, other))
+
+    def __rmul__(self, other: float) -> Unit:
+        return wire(gates.MulGate(), (constant(other), self))  # other is never a Unit here
+
+    def __truediv__(self, other: Unit | float) -> Unit:
+        other = other if isinstance(other, Unit) else constant(other)
+        return wire(gates.DivGate(), (self, other))
+
+    def __rtruediv__(self, other: float) -> Unit:
+        return wire(gates.DivGate(), (constant(other), self))  # other is never a Unit here
+
+    def __neg__(self) -> Unit:
+        return wire(gates.NegGate(), (self,))
+
+    def __pow__(self, exponent: float) -> Unit:
+        if isinstance(exponent, Unit):
+            raise TypeError("the exponent of ** must be a number, not a Unit (use exp for e**x)")
+        return wire(gates.PowGate(exponent), (self,))
+
+
+class Constant(Unit):
+    """A leaf that holds a fixed number (made from a plain number in an expression).
+
+    Circuits do not list constants among their inputs: a learner cannot pull on them. An
+    unnamed constant is shown by its value.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, value: float, name: str | None = None) -> None:
+        super().__init__(value, 0.0, name)
+
+
+_new_unit = object.__new__
+_weak = weakref.ref
+
+
+def wire(gate: Gate, inputs: tuple[Unit, ...]) -> Unit:
+    """Connect `gate` to its input Units, make its output Unit and compute the output's value.
+
+    The one place gates are wired: `Gate.forward` and the operators both come here.
+    """
+    if not collector.building:
+        collector.start()
+    gate.inputs = inputs
+    out = _new_unit(Unit)
+    out.grad, out.name, out.gate = 0.0, None, gate
+    gate._output = _weak(out)
+    out.value = gate.compute()
+    return out
+
+
+def constant(number: float) -> Constant:
+    """A plain number in an expression as a Constant leaf, made without Unit's checks of a
+    name and a grad (it has neither): the cheap path for `2 * x`."""
+    leaf = _new_unit(Constant)
+    leaf.value = check_number(number, "a number in an expression")
+    leaf.grad, leaf.name, leaf.gate = 0.0, None, None
+    return leaf
+
+
+def as_unit(x: Unit | float) -> Unit:
+    """A Unit as it is; a plain number becomes a Constant leaf."""
+    return x if isinstance(x, Unit) else constant(x)
+
+
+def unit_name(unit: Unit, name_of: NameOf | None = None) -> str:
+    """A unit's name for a formula: its own, else the circuit's (via `name_of`), else a
+    constant's value, else `?`."""
+    if unit.name is not None:
+        return unit.name
+    if name_of is not None:
+        return name_of(unit)
+    return format(unit.value, "g") if isinstance(unit, Constant) else "?"
