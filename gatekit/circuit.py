@@ -275,25 +275,28 @@ class Circuit:
         return graph
 
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
-        """The backward pass as steps, in the order backward runs them (runs it, too)."""
+        """The backward pass as steps, in the order backward runs them (runs it, too).
+
+        A wire that a gate uses twice (`a * a`) gets one step per use, and every `+=` step says
+        the running total so far."""
         self.backward(force)
         out = self.name_of(self.output)
         steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
-        received: set[int] = {id(self.output)}
+        so_far: dict[int, float] = {id(self.output): force}
         for gate, gate_out in zip(reversed(self.gates), reversed(self._outputs), strict=True):
-            for unit, local in gate.local_gradients():
+            for unit, local in gate.uses():
                 if isinstance(unit, Constant):
                     continue
                 contribution = gate_out.grad * local
-                sign = "+=" if id(unit) in received else "="
+                sign = "+=" if id(unit) in so_far else "="
                 via, to = self.name_of(gate_out), self.name_of(unit)
                 text = (
                     f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
                     f" = {fmt(gate_out.grad)} * {fmt(local)} = {fmt(contribution)}"
                 )
+                so_far[id(unit)] = so_far.get(id(unit), 0.0) + contribution
                 if sign == "+=":
-                    text += f" (so far {fmt(unit.grad)} in all)"
-                received.add(id(unit))
+                    text += f" (so far {fmt(so_far[id(unit)])} in all)"
                 steps.append(BackwardStep(gate, unit, gate_out.grad, local, text))
         return steps
 
@@ -440,3 +443,4 @@ def _name_units(
         if wire.name is None and id(wire) not in given:
             given[id(wire)] = next(wire_names)
     return inputs, given
+

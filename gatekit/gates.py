@@ -34,8 +34,8 @@ class Gate:
     - `backward()`: add each input's local gradient times `self.output.grad` into its `grad`.
     `self.inputs`, `self.output` and `compute()` returning the value are the learner's API and
     stay so. A gate may add `tangent(...)` (forward mode); without one it is derived from its
-    own backward. The built-in gates reach their output as `self._output()`, the weak
-    reference behind `self.output`, which saves a call per gate.
+    own backward. Built-in gates reach their output as `self._output()` (the weak reference
+    behind `self.output`: a call less per gate).
     """
 
     __slots__ = ("inputs", "_output")
@@ -73,9 +73,8 @@ class Gate:
         """Each distinct input with d(output)/d(input), found by running the gate's own backward
         once with an output grad of 1 (every grad is put back afterwards)."""
         distinct = list({id(unit): unit for unit in self.inputs}.values())
-        saved = [unit.grad for unit in distinct]
         out = self.output
-        saved_out = out.grad
+        saved, saved_out = [unit.grad for unit in distinct], out.grad
         try:
             for unit in distinct:
                 unit.grad = 0.0
@@ -86,6 +85,13 @@ class Gate:
             for unit, grad in zip(distinct, saved, strict=True):
                 unit.grad = grad
             out.grad = saved_out
+
+    def uses(self) -> list[tuple[Unit, float]]:
+        """Each input's local gradient, one per use of a repeated input (`a * a`) if tangent can."""
+        if len(set(map(id, self.inputs))) == len(self.inputs) or type(self).tangent is Gate.tangent:
+            return self.local_gradients()
+        return [(u, self.tangent(*(float(m == k) for m in range(len(self.inputs)))))
+                for k, u in enumerate(self.inputs)]
 
     def tangent(self, *tangents: float) -> float:
         """d(output) from each input's d(input) (forward mode: the chain rule run forwards).

@@ -275,8 +275,12 @@ def test_explain_marks_accumulation_on_a_branching_wire():
     circuit = gk.Circuit((b + b).named("c"))
     lines = circuit.explain()
     assert lines[0] == "dc/dc = 1"
-    assert "dc/db = dc/dc * dc/db = 1 * 2 = 2" in lines
-    assert "dc/da = dc/db * db/da = 2 * 2 = 4" in lines
+    assert lines[1:] == [
+        "dc/db = dc/dc * dc/db = 1 * 1 = 1",
+        "dc/db += dc/dc * dc/db = 1 * 1 = 1 (so far 2 in all)",
+        "dc/da = dc/db * db/da = 2 * 1 = 2",
+        "dc/da += dc/db * db/da = 2 * 1 = 2 (so far 4 in all)",
+    ]
     assert circuit.grads() == {"a": 4.0}
 
 
@@ -294,3 +298,23 @@ def test_to_dict_round_trip_rebuilds_an_exact_independent_state():
 def test_from_dict_refuses_garbage():
     with pytest.raises(gk.CircuitError, match="not a saved circuit"):
         gk.Circuit.from_dict({"units": []})
+
+
+def test_explain_narrates_each_use_of_a_branching_wire_with_a_running_total():
+    circuit = gk.parse("a * a", a=3.0)
+    assert circuit.explain()[1:] == [
+        "df/da = df/df * df/da = 1 * 3 = 3",
+        "df/da += df/df * df/da = 1 * 3 = 3 (so far 6 in all)",
+    ]
+    w, h = gk.Unit(0.5, name="w"), gk.Unit(0.0, name="h0")
+    for x in (1.0, -0.5, 0.3):
+        h = gk.tanh(w * h + x)
+    circuit = gk.Circuit(h)
+    totals, running = [], 0.0
+    for step in circuit.backward_steps():
+        if step.unit is w:
+            running += step.upstream * step.local
+            totals.append(running)
+            if "so far" in step.text:
+                assert step.text.endswith(f"(so far {gk.circuit.fmt(running)} in all)")
+    assert len(totals) == 3 and totals[-1] == pytest.approx(w.grad)
