@@ -40,10 +40,10 @@ def test_every_core_module_stays_small():
         assert lines <= 450, (module, lines)
 
 
-def test_runtime_dependencies_are_exactly_the_four():
+def test_runtime_dependencies_are_exactly_these_five():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     names = sorted(dep.split(">")[0].split("=")[0].split("<")[0] for dep in project["dependencies"])
-    assert names == ["ipywidgets", "matplotlib", "networkx", "numpy"]
+    assert names == ["anywidget", "ipywidgets", "matplotlib", "networkx", "numpy"]
 
 
 def test_every_api_name_is_there():

@@ -59,10 +59,10 @@ def test_choosing_another_entry_lights_other_units(network):
 def test_the_picture_fits_the_notebook_or_shows_full_size(network):
     model, circuit = network
     view = gk.widgets.WeightGradientView(model, circuit)
-    width = int(view.picture.image.layout.width.removesuffix("px"))
+    width = int(view.picture.image.width)
     assert width == NOTEBOOK_WIDTH
     view.zoom.value = "full size"
-    assert int(view.picture.image.layout.width.removesuffix("px")) > NOTEBOOK_WIDTH
+    assert int(view.picture.image.width) > NOTEBOOK_WIDTH
 
 
 def test_a_circuit_of_another_network_or_a_missing_entry_is_refused(network):

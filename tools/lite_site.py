@@ -45,6 +45,9 @@ LAB_OVERRIDES = ROOT / "tools" / "jupyterlab-overrides.json"
 KERNEL_START_UP = ("micropip", "packaging", "ipython", "jedi")
 # What the chapters without numpy or matplotlib need on top, pinned; with gatekit's own wheel.
 BUNDLED = {
+    "anywidget": "0.11.0",  # gatekit's named sliders and pictures (+ psygnal, typing-extensions)
+    "psygnal": "0.16.1",
+    "typing-extensions": "4.15.0",
     "comm": "0.2.3",
     "ipywidgets": "8.1.9",
     "jupyterlab-widgets": "3.0.17",
@@ -115,7 +118,8 @@ def download_wheels(pins: dict[str, str]) -> dict[str, Path]:
     missing = [f"{name}=={version}" for name, version in pins.items() if not cached(name, version)]
     if missing:
         run(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-            "--only-binary=:all:", "--python-version", "3.14", "--dest", folder, *missing)
+            "--only-binary=:all:", "--python-version", "3.14", "--platform", "any",
+            "--dest", folder, *missing)
     wheels = {name: cached(name, version) for name, version in pins.items()}
     absent = sorted(name for name, wheel in wheels.items() if wheel is None)
     if absent:
@@ -254,6 +258,7 @@ def federated_extensions() -> list[Path]:
 
     pins = {"jupyterlite-pyodide-kernel": version("jupyterlite-pyodide-kernel")}
     pins["jupyterlab-widgets"] = BUNDLED["jupyterlab-widgets"]
+    pins["anywidget"] = BUNDLED["anywidget"]
     return list(download_wheels(pins).values())
 
 

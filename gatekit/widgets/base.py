@@ -1,5 +1,6 @@
 """What every gatekit view shares: the error policy, the one HTML escape, closing a whole widget
-tree, an SVG picture in an Image widget, and (for the plotting views) a matplotlib figure.
+tree, an SVG picture with its text alternative, a named Play button, and (for the plotting views)
+a matplotlib figure.
 
 The error policy, used by every view through `shows_errors`:
 - what a learner can cause (`LEARNER_ERRORS`: bad values, arithmetic and circuit errors) is
@@ -12,17 +13,20 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
+
+from .images import Picture
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
     "LEARNER_ERRORS", "escape", "sentence", "MessageLine", "shows_errors", "widget_tree",
-    "close_tree", "View", "SvgImage", "FigureImage",
+    "close_tree", "View", "SvgImage", "FigureImage", "PlayButton", "svg_text",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -152,31 +156,73 @@ class View(widgets.VBox):
 
 
 class SvgImage:
-    """SVG text shown in an Image widget of fixed size, scrolled when larger than `max_height`.
+    """SVG text shown as a picture of fixed size with a text alternative that follows it.
 
     Views build the SVG text themselves (every text in it escaped) and call `show(svg)`;
-    `widget` is what goes into the view's children.
+    `widget` is what goes into the view's children. A screen reader cannot look inside an image,
+    so its `alt` is the picture's own title and description, or the text a view gives. Past
+    `max_height` (or the notebook's width) it scrolls, and then takes the keyboard focus.
     """
 
     def __init__(self, width: int | None = None, height: int | None = None,
                  max_height: str = "600px") -> None:
-        self.image = widgets.Image(format="svg+xml")
+        self.image = Picture(format="svg+xml", max_height=max_height)
         if width is not None and height is not None:  # else the SVG's own size
             self.resize(width, height)
-        self.widget = widgets.Box(
-            [self.image],
-            layout=widgets.Layout(overflow="auto", max_width="100%", max_height=max_height),
-        )
+        self.widget = self.image
+
+    @property
+    def alt(self) -> str:
+        """The text alternative shown now."""
+        return self.image.alt
 
     def resize(self, width: int, height: int) -> None:
         """Give the picture a new size in pixels."""
-        self.image.layout.width, self.image.layout.height = f"{width}px", f"{height}px"
+        self.image.width, self.image.height = str(width), str(height)
 
-    def show(self, svg: str) -> None:
-        """Put the SVG text into the Image widget (nothing is sent when it has not changed)."""
+    def show(self, svg: str, alt: str | None = None) -> None:
+        """Show the SVG text, named by `alt` (by default the SVG's title and description);
+        nothing is sent for what has not changed."""
         data = svg.encode()
         if data != self.image.value:
             self.image.value = data
+        self.image.alt = svg_text(svg) if alt is None else alt
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_DESC = re.compile(r"<desc>(.*?)</desc>", re.DOTALL)
+
+
+def svg_text(svg: str) -> str:
+    """An SVG picture's text alternative: its first title and description, as plain text."""
+    title, desc = (html.unescape(found.group(1)) if (found := pattern.search(svg)) else ""
+                   for pattern in (_TITLE, _DESC))
+    if not desc or desc == title:
+        return title
+    return f"{title}: {desc}" if title else desc
+
+
+class PlayButton:
+    """One named button, "Play" / "Stop", over a Play widget (whose own buttons are icons that
+    no screen reader can name). The Play stays in the view, hidden: its view in the page runs
+    the timer. `widgets` go into the view's children; `play.playing` is the state."""
+
+    def __init__(self, play: widgets.Play, tooltip: str) -> None:
+        self.play = play
+        play.layout.display = "none"
+        self.button = widgets.Button(description="Play", icon="play", tooltip=tooltip)
+        self.button.on_click(lambda _: self.toggle())
+        play.observe(lambda _: self._follow(), names="playing")
+        self.widgets = [self.button, play]
+
+    def toggle(self) -> None:
+        """Start the Play when it is stopped, stop it when it runs (what the button does)."""
+        self.play.playing = not self.play.playing
+
+    def _follow(self) -> None:
+        playing = self.play.playing
+        self.button.description = "Stop" if playing else "Play"
+        self.button.icon = "stop" if playing else "play"
 
 
 class FigureImage:
@@ -191,9 +237,11 @@ class FigureImage:
         from matplotlib.figure import Figure
 
         self.figure: Figure = Figure(figsize=(width, height), dpi=dpi)
-        self.image = widgets.Image(
-            format="png", layout=widgets.Layout(width=f"{int(width * dpi)}px", height="auto")
-        )
+        self.image = Picture(format="png", width=str(int(width * dpi)))
+
+    def describe(self, text: str) -> None:
+        """Say what the picture shows now, for screen readers (its alt text)."""
+        self.image.alt = text
 
     def refresh(self) -> None:
         """Render the figure as it is now into the Image widget."""

@@ -15,7 +15,18 @@ from ..circuit import Circuit
 from ..gates import Unit
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
-from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
+from .base import (
+    LEARNER_ERRORS,
+    MessageLine,
+    PlayButton,
+    SvgImage,
+    View,
+    escape,
+    sentence,
+    shows_errors,
+    svg_text,
+)
+from .sliders import FloatLogSlider, FloatSlider
 
 __all__ = ["CircuitExplorer", "explore", "SliderMap", "slider_range"]
 
@@ -69,8 +80,8 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
         slider = self._made.get(name)
         if slider is None:
             value = self._circuit.inputs[name].value  # KeyError for a name that is no input
-            slider = widgets.FloatSlider(value=0.0, min=-1.0, max=1.0, description=name,
-                                         continuous_update=True)
+            slider = FloatSlider(value=0.0, min=-1.0, max=1.0, description=name,
+                                 continuous_update=True)
             _set_range(slider, *slider_range(value))
             slider.value = value
             slider.observe(functools.partial(self._on_move, name), names="value")
@@ -113,6 +124,7 @@ class CircuitExplorer(View):
         self.move = None if move is None else list(move)  # the inputs a pull moves (None: all)
         self.start = circuit.values()  # what Reset restores
         self.history: list[float] = []
+        self.pulls = 0  # pulls since the start or the last Reset
         self.message = MessageLine()
         self._following = False  # True while sliders follow the circuit: their events are echoes
         # Past REPR_MAX_GATES gates the drawing is the circuit's bounded summary picture.
@@ -129,11 +141,11 @@ class CircuitExplorer(View):
             self._show_chosen_slider()
         else:
             self.slider_box.children = list(self.sliders.values())
-        self.force = widgets.FloatSlider(
+        self.force = FloatSlider(
             value=force, min=-1.0, max=1.0, step=0.05, description="force", readout_format=".2f"
         )
         self.force.observe(self._on_force, names="value")
-        self.step_size = widgets.FloatLogSlider(
+        self.step_size = FloatLogSlider(
             value=step_size, base=10, min=-4, max=0, step=0.05, description="step size",
             readout_format=".4f",
         )
@@ -143,6 +155,7 @@ class CircuitExplorer(View):
         self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="keep pulling")
         self.play.observe(self._on_play, names="value")
+        self.play_button = PlayButton(self.play, tooltip="keep pulling, one pull a tick")
         self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
         self.reset_button.on_click(lambda _: self.reset())
         self.check_button = widgets.Button(description="Check gradients",
@@ -152,6 +165,7 @@ class CircuitExplorer(View):
         self.drawing = SvgImage(*(self._geometry.size_pixels if self._geometry else ()))
         self.output_line = widgets.HTML()
         self.history_plot = SvgImage(*HISTORY_PLOT_SIZE)
+        self.history_plot.widget.layout.flex = "0 0 auto"  # its size: never squeezed to scroll
         self.badge = widgets.HTML()
         self.prediction = widgets.HTML()
 
@@ -160,7 +174,7 @@ class CircuitExplorer(View):
             readouts.append(self.check_button)
         controls = widgets.VBox([
             self.force, self.step_size,
-            widgets.HBox([self.pull_button, self.play, self.reset_button]),
+            widgets.HBox([self.pull_button, *self.play_button.widgets, self.reset_button]),
             widgets.HBox([widgets.VBox(readouts), self.history_plot.widget]),
         ])
         self.children = [
@@ -178,6 +192,7 @@ class CircuitExplorer(View):
         circuit, force = self.circuit, self.force.value
         before, old_output = circuit.values(), circuit.value
         new_output = circuit.pull(force, self.step_size.value, self.move)
+        self.pulls += 1
         # The pull left force * d(output)/d(input) at its starting point in the grads.
         moved = {n: v - before[n] for n, v in circuit.values().items()}
         change = sum(g * moved[n] for n, g in circuit.grads().items())
@@ -193,6 +208,7 @@ class CircuitExplorer(View):
         """Stop playing, restore the starting values and start the history afresh."""
         self._stop()
         self.history.clear()
+        self.pulls = 0
         self.prediction.value = ""
         self.circuit.forward(**self.start)
         self._show(record=True)
@@ -264,15 +280,19 @@ class CircuitExplorer(View):
         else:
             self.badge.value = _grey("gradient check: no backward pass at this point")
             self.message.show(f"the backward pass cannot run here: {sentence(trouble)}")
-        self.drawing.show(self._picture(grads_known=trouble is None))
+        self._draw(grads_known=trouble is None)
 
-    def _picture(self, grads_known: bool) -> str:
-        """The circuit as it is (grads blank when unknown), or its summary when it is large."""
+    def _draw(self, grads_known: bool) -> None:
+        """The circuit as it is (grads blank when unknown), or its summary when it is large,
+        named by what it shows and how many pulls led here."""
         circuit = self.circuit
         if self._geometry is None:
-            return circuit_repr_svg(circuit)
-        shown = wires(circuit, grads=None if grads_known else [None] * len(circuit.units))
-        return circuit_svg(circuit, self._geometry, shown)
+            picture = circuit_repr_svg(circuit)
+        else:
+            shown = wires(circuit, grads=None if grads_known else [None] * len(circuit.units))
+            picture = circuit_svg(circuit, self._geometry, shown)
+        pulls = f"{self.pulls} pull{'' if self.pulls == 1 else 's'} so far."
+        self.drawing.show(picture, alt=f"{svg_text(picture)} {pulls}")
 
     def _follow_circuit(self) -> None:
         """Set each slider made so far to its input's value, without running the circuit again;

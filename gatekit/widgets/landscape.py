@@ -17,7 +17,8 @@ import ipywidgets as widgets
 from ..circuit import Circuit, CircuitError, fmt
 from ..gates import Unit
 from ..picture.surface import Surface, sample_surface, surface_background, surface_svg
-from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, shows_errors
+from .base import LEARNER_ERRORS, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
+from .sliders import FloatLogSlider, FloatSlider
 
 __all__ = ["Landscape"]
 
@@ -66,13 +67,12 @@ class Landscape(View):
 
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name in (self.x_name, self.y_name):
-            slider = widgets.FloatSlider(value=self.circuit.inputs[name].value, step=0.001,
-                                         description=name, readout_format=".3f")
+            slider = FloatSlider(value=self.circuit.inputs[name].value, step=0.001,
+                                 description=name, readout_format=".3f")
             slider.observe(functools.partial(self._on_slider, name), names="value")
             self.sliders[name] = slider
-        self.step_size = widgets.FloatLogSlider(value=step_size, base=10, min=-2, max=0.3,
-                                                step=0.05, description="step size",
-                                                readout_format=".3f")
+        self.step_size = FloatLogSlider(value=step_size, base=10, min=-2, max=0.3, step=0.05,
+                                        description="step size", readout_format=".3f")
         self.force = force
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
                                           tooltip="one step of x and y along the gradient")
@@ -80,6 +80,7 @@ class Landscape(View):
         self.play = widgets.Play(value=0, min=0, max=100_000, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="keep pulling")
         self.play.observe(self._on_play, names="value")
+        self.play_button = PlayButton(self.play, tooltip="keep pulling, one pull a tick")
         self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
         self.reset_button.on_click(lambda _: self.reset())
         self.drawing = SvgImage(*SIZE)
@@ -87,7 +88,7 @@ class Landscape(View):
         self.children = [
             widgets.HBox([self.drawing.widget, widgets.VBox([
                 *self.sliders.values(), self.step_size,
-                widgets.HBox([self.pull_button, self.play, self.reset_button]),
+                widgets.HBox([self.pull_button, *self.play_button.widgets, self.reset_button]),
                 self.readout,
             ])]),
             self.message.widget,
@@ -173,13 +174,13 @@ class Landscape(View):
     def describe(self) -> str:
         """One sentence of what the picture shows, for screen readers and the docs."""
         circuit, (x, y) = self.circuit, self.point
-        grads = circuit.grads()
+        grads, pulls = circuit.grads(), len(self.path) - 1
         gx, gy = grads[self.x_name], grads[self.y_name]
         return (
             f"{circuit.name_of(circuit.output)} = {fmt(circuit.value)} at {self.x_name} = "
             f"{fmt(x)}, {self.y_name} = {fmt(y)}; the gradient ({fmt(gx)}, {fmt(gy)}) points "
             f"{_direction(gx, self.x_name)} and {_direction(gy, self.y_name)}; "
-            f"{len(self.path) - 1} pulls so far"
+            f"{pulls} pull{'' if pulls == 1 else 's'} so far"
         )
 
     def _current_surface(self) -> Surface:

@@ -30,6 +30,7 @@ __all__ = ["NeuronPanel", "has_neurons", "NEURON_GRID", "MAX_TILES"]
 NEURON_GRID = 28  # each heatmap samples the plane on NEURON_GRID × NEURON_GRID points
 TILE_PIXELS = 56  # ... and is shown this large (pixelated, not blurred)
 MAX_TILES = 64  # neurons drawn at most over all layers; the rest are counted
+DEAD_NAMED = 5  # dead neurons named in a view's status before "and N more"
 WHITE = np.array([255.0, 255.0, 255.0])
 POSITIVE = np.array([230.0, 85.0, 13.0])  # orange, as a pull of +1 in the explorer
 NEGATIVE = np.array([49.0, 130.0, 189.0])  # blue, as a pull of -1
@@ -104,6 +105,13 @@ class NeuronPanel:
         self.dead = [name for layer in model.hidden_names for name in layer if name in dead]
         self.widget.value = "".join(parts)
 
+    def dead_text(self) -> str:
+        """The dead neurons shown last, counted and named (the first few), as plain text."""
+        dead = self.dead
+        more = f" and {len(dead) - DEAD_NAMED} more" if len(dead) > DEAD_NAMED else ""
+        return f"dead neurons {len(dead)}" + (f" ({', '.join(dead[:DEAD_NAMED])}{more})"
+                                              if dead else "")
+
     def _layer_html(self, number: int, names: list[str], activations: np.ndarray,
                     norms: np.ndarray, dead: set[str], room: int) -> str:
         finite = np.abs(activations[np.isfinite(activations)])
@@ -137,14 +145,15 @@ def _tile_html(layer_class: str, k: int, name: str, norm: float, longest: float,
     """Neuron k of a layer: its part of the layer's image, its name, its weight length as a
     number and a bar; a dead one faded, framed in red and labelled."""
     border = f"2px dashed {DEAD_COLOUR}" if dead else "1px solid #bbb"
+    name_text = escape(f"{name}: weight length {norm:.3g}{', dead' if dead else ''}")
     label = (f"<div style='position:absolute;inset:0;display:flex;align-items:center;"
-             f"justify-content:center;background:rgba(255,255,255,0.65);"
+             f"justify-content:center;background:rgba(255,255,255,0.8);"
              f"color:{DEAD_COLOUR};font-weight:bold'>dead</div>" if dead else "")
     width = 0.0 if not np.isfinite(norm) else 100.0 * min(1.0, norm / longest)
     return (
         f"<div style='width:{TILE_PIXELS}px;font-size:10px;text-align:center' "
-        f"title='{escape(name)}: weight length {norm:.3g}{', dead' if dead else ''}'>"
-        f"<div class='{layer_class}' role='img' aria-label='{escape(name)}' style='position:"
+        f"title='{name_text}'>"
+        f"<div class='{layer_class}' role='img' aria-label='{name_text}' style='position:"
         f"relative;width:{TILE_PIXELS}px;height:{TILE_PIXELS}px;box-sizing:border-box;"
         f"border:{border};background-position:-{k * TILE_PIXELS}px 0'>{label}</div>"
         f"<div>{escape(name)}</div>"

@@ -184,10 +184,12 @@ class BackpropStepper(View):
         step = self.step
         gate = None if step.gate is None else self._gate_index[id(step.gate)]
         shown = wires(self.circuit, step.values, step.grads)
+        where = f"step {self.position} of {len(self.steps) - 1}"
         self.drawing.show(circuit_svg(
-            self.circuit, self._geometry, shown, highlight_gate=gate, highlight_unit=step.unit
+            self.circuit, self._geometry, shown, highlight_gate=gate, highlight_unit=step.unit,
+            description=f"{where.capitalize()}, {step.phase}: {step.sentence}",
         ))
-        self.counter.value = escape(f"step {self.position} of {len(self.steps) - 1} · {step.phase}")
+        self.counter.value = escape(f"{where} · {step.phase}")
         self.sentence.value = f"<code>{escape(step.sentence)}</code>"
         self.back_button.disabled = self.position == 0
         self.next_button.disabled = self.position == len(self.steps) - 1

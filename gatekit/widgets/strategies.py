@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from ..circuit import Circuit
 from .base import MessageLine, View, escape, shows_errors
+from .sliders import FloatLogSlider, IntSlider
 
 __all__ = ["StrategyResult", "StrategyTable", "compare_strategies", "StrategyComparison"]
 
@@ -155,14 +156,14 @@ class StrategyComparison(View):
         self.circuit = circuit
         self.seed = seed
         style = {"description_width": "initial"}
-        self.tries = widgets.IntSlider(value=tries, min=1, max=1000, description="random tries",
-                                       style=style, continuous_update=False)
-        self.tweak = widgets.FloatLogSlider(value=tweak, base=10, min=-3, max=0, step=0.1,
-                                            description="largest random tweak", style=style,
-                                            continuous_update=False)
-        self.step_size = widgets.FloatLogSlider(value=step_size, base=10, min=-3, max=0.5,
-                                                step=0.1, description="step size", style=style,
-                                                continuous_update=False)
+        self.tries = IntSlider(value=tries, min=1, max=1000, description="random tries",
+                               style=style, continuous_update=False)
+        self.tweak = FloatLogSlider(value=tweak, base=10, min=-3, max=0, step=0.1,
+                                    description="largest random tweak", style=style,
+                                    continuous_update=False)
+        self.step_size = FloatLogSlider(value=step_size, base=10, min=-3, max=0.5, step=0.1,
+                                        description="step size", style=style,
+                                        continuous_update=False)
         self.table_view = widgets.HTML()
         self.message = MessageLine()
         self.table: StrategyTable | None = None  # None while the settings give no table

@@ -45,8 +45,9 @@ from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
-from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
+from .base import FigureImage, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
 from .neurons import NeuronPanel
+from .sliders import FloatLogSlider, FloatSlider, IntSlider
 
 __all__ = ["TrainingExplorer"]
 
@@ -57,6 +58,10 @@ POSITIVE_COLOUR, NEGATIVE_COLOUR = "#d62728", "#1f77b4"
 BAND_COLOURS = ListedColormap(["#9fc3e6", "#d9e7f5", "#f9dcdc", "#f1a9a9"])
 BAND_NORM = BoundaryNorm([-3.0, -1.0, 0.0, 1.0, 3.0], BAND_COLOURS.N)
 PULL_COLOURS = {1.0: "#e6550d", -1.0: "#3182bd", 0.0: "#636363"}
+# Points differ by shape as well as colour: +1 a plus sign, -1 a minus sign (a filled bar),
+# outlined dark so that they stand out (3:1 at least) on every band.
+POINT_EDGE = "#212121"
+POINT_MARKERS = {1: "P", -1: [(-1.0, -0.32), (1.0, -0.32), (1.0, 0.32), (-1.0, 0.32)]}
 
 
 def plane_extent(points: np.ndarray) -> tuple[float, float, float, float]:
@@ -128,7 +133,7 @@ class TrainingExplorer(View):
         self.circuit_picture = SvgImage(10, 10, max_height="420px")
         self._build_artists()
         self.children = [
-            widgets.HBox([self.play, self.step_button, self.reset_button,
+            widgets.HBox([*self.play_button.widgets, self.step_button, self.reset_button,
                           self.iterations_per_frame]),
             widgets.HBox([self.step_size, self.regularization]),
             self.figure.image,
@@ -244,11 +249,11 @@ class TrainingExplorer(View):
     # ----- building -------------------------------------------------------------------------
     def _build_controls(self, per_frame: int) -> None:
         session = self.session
-        self.step_size = widgets.FloatLogSlider(
+        self.step_size = FloatLogSlider(
             value=session.step_size, base=10, min=-4, max=0, step=0.05,
             description="step size", readout_format=".4f",
         )
-        self.regularization = widgets.FloatSlider(
+        self.regularization = FloatSlider(
             value=session.regularization, min=0.0, max=2.0, step=0.01,
             description="regularization", readout_format=".2f",
             style={"description_width": "initial"},
@@ -257,7 +262,7 @@ class TrainingExplorer(View):
         self.step_size.observe(lambda change: self._set("step_size", change["new"]), "value")
         self.regularization.observe(lambda change: self._set("regularization", change["new"]),
                                     "value")
-        self.iterations_per_frame = widgets.IntSlider(
+        self.iterations_per_frame = IntSlider(
             value=per_frame, min=1, max=max(50, per_frame), description="per frame",
             tooltip="iterations per Step or Play frame",
         )
@@ -265,6 +270,7 @@ class TrainingExplorer(View):
                                  show_repeat=False, description="train")
         self.play.observe(self._on_play_tick, names="value")
         self.play.observe(self._on_play_toggle, names="playing")
+        self.play_button = PlayButton(self.play, tooltip="train, one frame a tick")
         self.step_button = widgets.Button(description="Step", button_style="primary",
                                           tooltip="train for one frame's iterations")
         self.step_button.on_click(lambda _: self.step())
@@ -306,7 +312,12 @@ class TrainingExplorer(View):
             np.zeros((GRID_SIZE, GRID_SIZE)), origin="lower", cmap=BAND_COLOURS, norm=BAND_NORM,
             interpolation="nearest", aspect="auto",
         )
-        self._dots = self.plane.scatter([], [], s=36, edgecolors="white", linewidths=0.8, zorder=3)
+        self._dots = {
+            label: self.plane.scatter([], [], s=60, marker=marker, edgecolors=POINT_EDGE,
+                                      linewidths=0.8, zorder=3,
+                                      facecolors=POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR)
+            for label, marker in POINT_MARKERS.items()
+        }
         self._current = self.plane.scatter([], [], s=170, facecolors="none", linewidths=2.2,
                                            zorder=4)
         self._pull_text = self.plane.text(0.02, 0.97, "", transform=self.plane.transAxes,
@@ -322,7 +333,7 @@ class TrainingExplorer(View):
         self.loss_axes.set_xlabel("iteration", fontsize=9)
         self.loss_axes.tick_params(labelsize=8)
         self.plane.tick_params(labelsize=8)
-        self._moving = [self._scores_image, *self.plane.spines.values(), self._dots,
+        self._moving = [self._scores_image, *self.plane.spines.values(), *self._dots.values(),
                         self._current, self._pull_text, self._accuracy_line, self._loss_line]
         for artist in self._moving:
             artist.set_animated(True)
@@ -338,10 +349,8 @@ class TrainingExplorer(View):
         ys = np.linspace(extent[2], extent[3], GRID_SIZE)
         grid_x, grid_y = np.meshgrid(xs, ys)
         self._grid = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-        self._dots.set_offsets(self.points)
-        self._dots.set_facecolors(
-            [POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR for label in self.labels]
-        )
+        for label, dots in self._dots.items():
+            dots.set_offsets(self.points[self.labels == label].reshape(-1, 2))
         if self.neurons is not None:
             self.neurons.fit(extent)
 
@@ -371,7 +380,14 @@ class TrainingExplorer(View):
         self._render()
         if self.neurons is not None:
             self.neurons.show(self.points)
-        self.status.value = self._status_html()
+        status = self._status_text()
+        self.status.value = f"<span style='font-family:monospace'>{escape(status)}</span>"
+        self.figure.describe(
+            f"Left, the {len(self.points)} points (+1 as plus signs, -1 as minus signs) over the "
+            f"model's score in four bands: blue below 0, red above, darker beyond the margins "
+            f"at -1 and 1; the boundary is where blue meets red. {self._pull_text.get_text()}. "
+            f"Right, accuracy and mean hinge cost over {len(history)} iterations. Now: {status}."
+        )
         if with_circuit:
             self._show_circuit()
 
@@ -409,7 +425,8 @@ class TrainingExplorer(View):
         else:
             self._pull_text.set_text(f"{len(pulling)} of {len(step.indices)} points pull")
 
-    def _status_html(self) -> str:
+    def _status_text(self) -> str:
+        """Iteration, accuracy, cost (and dead neurons) as one line of plain text."""
         fraction_right, cost = score_data(self.model, self.points, self.labels)
         right = round(fraction_right * len(self.points))
         text = (f"iteration {len(self.history)} · accuracy {right}/{len(self.points)} · "
@@ -417,8 +434,8 @@ class TrainingExplorer(View):
         if self.last_step is not None:
             text += f" · loss of the last step {self.last_step.loss:.3f}"
         if self.neurons is not None:
-            text += f" · dead neurons {len(self.neurons.dead)}"
-        return f"<span style='font-family:monospace'>{escape(text)}</span>"
+            text += f" · {self.neurons.dead_text()}"
+        return text
 
     def _show_circuit(self) -> None:
         circuit = self.model.drawable_circuit() if self.last_step is not None else None

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..circuit import Circuit, fmt
 from ..layers import MLP, WeightGradientTrace, trace_weight_gradient
 from ..picture.layout import NAME_COLOUR, layout_of, wires
-from ..picture.svg import circuit_svg
+from ..picture.svg import circuit_description, circuit_svg
 from .base import MessageLine, SvgImage, View, escape, shows_errors
 
 __all__ = ["WeightGradientView"]
@@ -77,7 +77,12 @@ class WeightGradientView(View):
             for k, wire in enumerate(wires(circuit))
         ]
         weight = self._index[id(trace.units[0])]
-        self.picture.show(circuit_svg(circuit, self._geometry, shown, highlight_unit=weight))
+        names = ", ".join(circuit.name_of(unit) for unit in trace.units)
+        self.picture.show(circuit_svg(
+            circuit, self._geometry, shown, highlight_unit=weight,
+            description=f"{circuit_description(circuit)} Drawn thick and black, the Units "
+                        f"{self.entry.label} is made of: {names}.",
+        ))
 
     def _fit(self) -> None:
         """Size the picture: the notebook's width, or its natural size (scrolled)."""

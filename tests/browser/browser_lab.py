@@ -26,6 +26,8 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 
+from .accessibility import Violation, scan
+
 HERE = Path(__file__).resolve().parent
 NOTEBOOKS = HERE.parents[1] / "notebooks"
 ARTIFACTS = HERE / "artifacts"
@@ -50,6 +52,10 @@ SERVER_STOP_SECONDS = 30
 PAGE_TIMEOUT_MS = 120_000
 NOTEBOOK_RUN_TIMEOUT_MS = 300_000
 SCREENSHOT_TIMEOUT_MS = 10_000
+# After the kernel is idle, the notebook counts as drawn once its page has not changed for this
+# long (a view renders its children one by one), or after the limit.
+QUIET_MS = 300
+QUIET_LIMIT_MS = 15_000
 
 # Console lines (as Lab records them) that mean JavaScript in the page went wrong.
 PAGE_ERROR_PREFIXES = ("error:", "pageerror:")
@@ -200,7 +206,8 @@ class LabServer:
 @dataclass
 class Findings:
     """What went wrong in one notebook right after running all its cells, as a learner would
-    see it, and which kernel ran it."""
+    see it (to a screen reader too: axe-core's findings in its outputs), and which kernel ran
+    it."""
 
     kernel: str
     code_cells: int
@@ -210,6 +217,7 @@ class Findings:
     kernel_errors: list[str]
     view_states: list[str]
     page_errors: list[str] = field(default_factory=list)  # uncaught JS errors, console errors
+    accessibility: list[Violation] = field(default_factory=list)  # axe-core, WCAG 2.1 A/AA
 
 
 class Lab:
@@ -235,8 +243,9 @@ class Lab:
 
     def run_notebook(self, name: str) -> Findings:
         """Open a notebook with a fresh kernel, run all cells, wait until the kernel is idle and
-        every widget view has rendered; screenshot its first widget view (the explorer, in most
-        chapters) and record the findings. The notebook stays open until `close`."""
+        every widget view has rendered; check its outputs with axe-core, screenshot its first
+        widget view (the explorer, in most chapters) and record the findings. The notebook stays
+        open until `close`."""
         console_before = len(self.console)
         self._panel_ids[name] = self.page.evaluate(
             "async (path) => await window.gatekitLab.open(path)", name
@@ -248,10 +257,13 @@ class Lab:
         self.page.wait_for_function(
             "(path) => window.gatekitLab.settled(path)", arg=name, timeout=NOTEBOOK_RUN_TIMEOUT_MS
         )
+        self.page.evaluate("async ([path, ms, limit]) => window.gatekitLab.quiet(path, ms, limit)",
+                           [name, QUIET_MS, QUIET_LIMIT_MS])
         findings = self.findings(name)
         findings.page_errors = [
             line for line in self.console[console_before:] if line.startswith(PAGE_ERROR_PREFIXES)
         ]
+        findings.accessibility = scan(self.page, f"[id='{self._panel_ids[name]}']")
         views = self.notebook(name).locator(WIDGET_VIEW)
         self.screenshot(name, views.first if findings.view_states else None)
         self.runs[name] = findings

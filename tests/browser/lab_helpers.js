@@ -117,6 +117,20 @@
         widgetViewNodes(panel).every((node) => widgetViewState(node) !== 'loading');
     },
 
+    // Resolves once nothing in the notebook has changed for `ms` milliseconds (a view renders
+    // its children one by one, each custom view after loading its module), or after `limit`.
+    async quiet(path, ms, limit) {
+      const node = panelFor(path).content.node;
+      const start = performance.now();
+      let last = start;
+      const observer = new MutationObserver(() => { last = performance.now(); });
+      observer.observe(node, { childList: true, subtree: true, attributes: true });
+      while (performance.now() - last < ms && performance.now() - start < limit) {
+        await new Promise((resolve) => setTimeout(resolve, ms / 4));
+      }
+      observer.disconnect();
+    },
+
     // Everything a learner would see go wrong, read from the notebook model and the page.
     findings(path) {
       const panel = panelFor(path);

@@ -7,7 +7,7 @@ Measures the cold start (page load to the explorer's first drawing) and the key 
 drawing (median of 20), both shown in pytest's summary.
 
 What the test relies on in the explorer's DOM: it is a widget output holding a button named
-"Pull"; its sliders have role "slider" and their value in aria-valuetext (noUiSlider's handles);
+"Pull"; its sliders have role "slider" and their value in aria-valuetext (range inputs);
 its drawing is its largest picture, an img or an svg (drawing_probe.js).
 """
 
