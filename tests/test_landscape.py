@@ -129,3 +129,16 @@ def test_sampling_marks_undefined_points():
     surface = sample_surface(circuit, "x", "y", (0.0, 0.0), 1.0, 5)
     assert surface.values[2][2] is None  # x = 0 in the middle of the grid
     assert all(v is not None for v in surface.values[0][:2])
+
+
+def test_the_arrow_stops_at_the_windows_edge():
+    circuit = product()
+    view = gk.widgets.Landscape(circuit, half_width=1.0)
+    view.sliders["x"].value = -1.05  # near the right edge; the gradient (3, -2) points right
+    svg = svg_of(view)
+    tip = re.search(r'<polygon points="([\d.]+),', svg)
+    frame = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" '
+                       r'fill="none"', svg)
+    assert tip and frame
+    left, width = map(float, frame[0])
+    assert float(tip[1]) <= left + width + 0.5

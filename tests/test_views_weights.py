@@ -58,11 +58,24 @@ def test_choosing_another_entry_lights_other_units(network):
 
 def test_the_picture_fits_the_notebook_or_shows_full_size(network):
     model, circuit = network
-    view = gk.widgets.WeightGradientView(model, circuit)
+    view = gk.widgets.WeightGradientView(model, circuit, zoom="fit width")
     width = int(view.picture.image.width)
     assert width == NOTEBOOK_WIDTH
     view.zoom.value = "full size"
     assert int(view.picture.image.width) > NOTEBOOK_WIDTH
+
+
+def test_by_default_a_picture_too_wide_to_read_when_fitted_shows_full_size(network):
+    model, circuit = network
+    natural = gk.widgets.WeightGradientView(model, circuit, zoom="full size")
+    readable = NOTEBOOK_WIDTH / int(natural.picture.image.width) >= 0.75
+    view = gk.widgets.WeightGradientView(model, circuit)
+    assert view.zoom.value == ("fit width" if readable else "full size")
+    small = gk.layers.MLP([1, 1, 1], seed=0)
+    fitted = gk.widgets.WeightGradientView(small, small.to_circuit([0.5]))
+    assert fitted.zoom.value == "fit width"
+    with pytest.raises(ValueError, match="zoom must be"):
+        gk.widgets.WeightGradientView(model, circuit, zoom="huge")
 
 
 def test_a_circuit_of_another_network_or_a_missing_entry_is_refused(network):

@@ -221,13 +221,18 @@ def surface_svg(
 
 def _arrow(frame: Frame, point: Point, gradient: Point) -> str:
     """The gradient as an arrow from the point, a quarter of the window long whatever its size
-    (its numbers are in the readout), so a tiny gradient stays visible."""
+    (its numbers are in the readout) so a tiny gradient stays visible, and never past the edge."""
     length = math.hypot(*gradient)
     if not math.isfinite(length) or length == 0.0:
         return ""
-    xs = frame.surface.xs
+    xs, ys = frame.surface.xs, frame.surface.ys
+    direction = (gradient[0] / length, gradient[1] / length)
     reach = (xs[-1] - xs[0]) / 4
-    tip = (point[0] + gradient[0] / length * reach, point[1] + gradient[1] / length * reach)
+    for d, p, (low, high) in zip(direction, point, ((xs[0], xs[-1]), (ys[0], ys[-1])),
+                                 strict=True):
+        if d:  # the arrow stops at the window's edge
+            reach = min(reach, max(0.0, ((high if d > 0 else low) - p) / d))
+    tip = (point[0] + direction[0] * reach, point[1] + direction[1] * reach)
     (x1, y1), (x2, y2) = frame.px(point), frame.px(tip)
     angle = math.atan2(y2 - y1, x2 - x1)
     head = [(x2 - 10 * math.cos(angle + s), y2 - 10 * math.sin(angle + s)) for s in (0.4, -0.4)]

@@ -71,8 +71,9 @@ class Landscape(View):
                                  description=name, readout_format=".3f")
             slider.observe(functools.partial(self._on_slider, name), names="value")
             self.sliders[name] = slider
-        self.step_size = FloatLogSlider(value=step_size, base=10, min=-2, max=0.3, step=0.05,
-                                        description="step size", readout_format=".3f")
+        self.step_size = FloatLogSlider(value=step_size, base=10, min=-2, max=math.log10(2),
+                                        step=0.05, description="step size",
+                                        readout_format=".3f")
         self.force = force
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
                                           tooltip="one step of x and y along the gradient")

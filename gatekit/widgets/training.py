@@ -417,7 +417,7 @@ class TrainingExplorer(View):
         pulling = step.indices if len(step.indices) == 1 else step.indices[step.pulls != 0]
         self._current.set_offsets(self.points[pulling].reshape(-1, 2))
         pulls = step.pulls if len(step.indices) == 1 else step.pulls[step.pulls != 0]
-        self._current.set_edgecolors([PULL_COLOURS[float(p)] for p in pulls])
+        self._current.set_edgecolors([PULL_COLOURS[float(np.sign(p))] for p in pulls])
         if len(step.indices) == 1:
             pull = float(step.pulls[0])
             self._pull_text.set_text(f"point {int(step.indices[0])}: pull {pull:+g}" if pull

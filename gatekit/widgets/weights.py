@@ -16,6 +16,7 @@ from .base import MessageLine, SvgImage, View, escape, shows_errors
 __all__ = ["WeightGradientView"]
 
 NOTEBOOK_WIDTH = 700  # pixels: the picture fits this width unless the learner asks for full size
+READABLE_SHRINK = 0.75  # fitting the width shrinks no further than this (labels stay readable)
 LIT_WIRE_WIDTH = 6.0  # points: a lit wire is this thick at least
 LIT_WIRE_COLOUR = NAME_COLOUR  # near black: apart from the grads' orange and blue in any vision
 CAPTION = ("In the circuit, the wires of these Units are drawn thick and black; "
@@ -28,12 +29,13 @@ class WeightGradientView(View):
     weight's name on yellow).
 
     `circuit` is `model.to_circuit(x)` for one example; the view runs its backward pass (force
-    1, as `model.backward` with a gradient of 1) so the numbers are the ones dW is made of. The
-    picture fits the notebook's width; "full size" shows it at reading size, scrolled.
+    1, as `model.backward` with a gradient of 1) so the numbers are the ones dW is made of.
+    `zoom` "fit width" fits the notebook's width, "full size" shows reading size, scrolled;
+    by default it fits when that keeps the labels readable, else shows full size.
     """
 
     def __init__(self, model: MLP, circuit: Circuit,
-                 entry: tuple[int, int, int] = (1, 0, 0)) -> None:
+                 entry: tuple[int, int, int] = (1, 0, 0), zoom: str | None = None) -> None:
         super().__init__()
         options = [(f"dW{n}[{i},{j}]", (n, i, j))
                    for n, layer in enumerate(model.layers, start=1)
@@ -51,7 +53,12 @@ class WeightGradientView(View):
         self._index = {id(unit): k for k, unit in enumerate(circuit.units)}
         self.entry = widgets.Dropdown(options=options, value=entry, description="entry")
         self.entry.observe(lambda _: self.show(), names="value")
-        self.zoom = widgets.ToggleButtons(options=["fit width", "full size"], value="fit width")
+        if zoom is None:
+            fits = NOTEBOOK_WIDTH / self._geometry.size_pixels[0] >= READABLE_SHRINK
+            zoom = "fit width" if fits else "full size"
+        if zoom not in ("fit width", "full size"):
+            raise ValueError(f'zoom must be "fit width" or "full size", not {zoom!r}')
+        self.zoom = widgets.ToggleButtons(options=["fit width", "full size"], value=zoom)
         self.zoom.observe(lambda _: self._fit(), names="value")
         self.lines = widgets.HTML()
         self.units_table = widgets.HTML()
