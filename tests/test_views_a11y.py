@@ -103,7 +103,7 @@ def test_the_explorers_drawing_says_the_output_the_largest_gradient_and_the_pull
     assert f"f = {fmt(circuit.value)}" in explorer.drawing.alt
     explorer.reset()
     assert explorer.drawing.alt == alt
-    assert explorer.history_plot.alt.startswith("History of the output: 1 values")
+    assert explorer.history_plot.alt.startswith("History of the output: 1 value,")
 
 
 def test_the_explorers_drawing_says_when_the_grads_are_not_known(monkeypatch):

@@ -216,9 +216,12 @@ def sparkline_svg(history: Sequence[float], width: int, height: int) -> str:
     margin, gutter, font = 6.0, 64.0, FONT_POINTS * PIXELS_PER_POINT * 0.9
     finite = [(k, v) for k, v in enumerate(history) if math.isfinite(v)]
     left_out = len(history) - len(finite)
-    summary = f"{len(history)} values" + (f", {left_out} not finite" if left_out else "")
-    if finite:
-        summary += f", from {fmt(min(v for _, v in finite))} to {fmt(max(v for _, v in finite))}"
+    values = [v for _, v in finite]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    count = len(history)
+    summary = f"{count} value{'' if count == 1 else 's'}"
+    summary += f", {left_out} not finite" if left_out else ""
+    summary += f", from {fmt(low)} to {fmt(high)}" if values else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{font:.1f}">'
@@ -226,13 +229,10 @@ def sparkline_svg(history: Sequence[float], width: int, height: int) -> str:
         f'<rect width="{width}" height="{height}" fill="white" stroke="#e0e0e0"/>',
     ]
     if finite:
-        low, high = min(v for _, v in finite), max(v for _, v in finite)
         spread = (high - low) or 1.0
-        step = (width - gutter - margin) / max(1, len(history) - 1)
-        points = [
-            (gutter + k * step, height - margin - (v - low) / spread * (height - 2 * margin))
-            for k, v in finite
-        ]
+        step = (width - gutter - margin) / max(1, count - 1)
+        scale = (height - 2 * margin) / spread
+        points = [(gutter + k * step, height - margin - (v - low) * scale) for k, v in finite]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         last_x, last_y = points[-1]
         parts += [
