@@ -279,9 +279,12 @@ class TrainingExplorer(View):
         self.reset_button.on_click(lambda _: self.reset())
         self.new_label = widgets.ToggleButtons(options=[("+1", 1), ("-1", -1)], value=1,
                                                description="new point",
-                                               style={"button_width": "3em"})
-        self.new_x = widgets.FloatText(value=0.0, description="x", layout={"width": "9em"})
-        self.new_y = widgets.FloatText(value=0.0, description="y", layout={"width": "9em"})
+                                               style={"button_width": "4em"})
+        narrow = {"description_width": "1.5em"}  # room for the number, not for a one-letter label
+        self.new_x = widgets.FloatText(value=0.0, description="x", layout={"width": "9em"},
+                                       style=narrow)
+        self.new_y = widgets.FloatText(value=0.0, description="y", layout={"width": "9em"},
+                                       style=narrow)
         self.add_button = widgets.Button(description="Add point",
                                          tooltip="add (x, y) with the chosen label")
         self.add_button.on_click(lambda _: self.add_point(self.new_x.value, self.new_y.value))
