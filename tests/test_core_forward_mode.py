@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from learner_gates import Times
 
 import gatekit as gk
 
@@ -93,18 +94,6 @@ def test_a_gate_without_a_tangent_rule_takes_it_from_its_own_backward():
 
 
 def test_a_learner_gate_used_twice_on_one_wire_gets_both_uses():
-    class Times(gk.Gate):
-        symbol = "times"
-
-        def compute(self):
-            a, b = self.inputs
-            return a.value * b.value
-
-        def backward(self):
-            a, b = self.inputs
-            a.grad += b.value * self.output.grad
-            b.grad += a.value * self.output.grad
-
     x = gk.Unit(3.0, name="x")
     circuit = gk.Circuit(Times().forward(x, x))
     assert circuit.forward_mode("x")["f"] == 6.0 == circuit.backward()["x"]
