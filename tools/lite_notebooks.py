@@ -57,18 +57,29 @@ def install_source(full: bool) -> str:
     return "\n".join([*lines, "import sys", "", 'if sys.platform == "emscripten":', install])
 
 
+def install_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    """The notebook's install cell, wherever it is (found by its first line), or None."""
+    return next((cell for cell in notebook.cells
+                 if cell.cell_type == "code" and cell.source.startswith(MARKER)), None)
+
+
 def refresh(notebook: nbformat.NotebookNode, number: str) -> bool:
-    """Add the install cell at the top, or rewrite the one there; True when anything changed."""
+    """Put the install cell right after the opening title and goal (so a notebook still opens
+    with its goal), adding it or rewriting the one there; True when anything changed."""
     source = install_source(needs_full_distribution(notebook))
-    first = notebook.cells[0] if notebook.cells else None
-    if first is not None and first.cell_type == "code" and first.source.startswith(MARKER):
-        changed = first.source != source or first.outputs or first.execution_count is not None
-        first.source, first.outputs, first.execution_count = source, [], None
-        return bool(changed)
-    cell = nbformat.v4.new_code_cell(source)
-    cell.id = f"{number}-lite"
-    notebook.cells.insert(0, cell)
-    return True
+    cell = install_cell(notebook)
+    before = notebook.cells.index(cell) if cell is not None else None
+    if cell is None:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.id = f"{number}-lite"
+    else:
+        notebook.cells.remove(cell)
+    changed = cell.source != source
+    if changed:  # a stored run of the old text no longer belongs to it
+        cell.source, cell.outputs, cell.execution_count = source, [], None
+    where = 1 if notebook.cells and notebook.cells[0].cell_type == "markdown" else 0
+    notebook.cells.insert(where, cell)
+    return changed or before != where
 
 
 def apply(path: Path) -> bool:

@@ -364,37 +364,39 @@ def test_the_site_bundles_everything_the_live_views_import() -> None:
     assert {canonicalize_name(name) for name in imported} <= local, imported
 
 
-def test_every_notebook_starts_with_the_install_cell_the_tool_writes() -> None:
-    """Each notebook's first cell installs gatekit under Pyodide, exactly as the tool writes it
-    (numpy and matplotlib too where the notebook uses them)."""
+def test_every_notebook_has_the_install_cell_the_tool_writes_after_its_goal() -> None:
+    """Each notebook opens with its title and goal, then a cell that installs gatekit under
+    Pyodide, exactly as the tool writes it (numpy and matplotlib too where the notebook uses
+    them)."""
     notebooks = tool("lite_notebooks")
     wrong = []
     for path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         expected = notebooks.install_source(notebooks.needs_full_distribution(notebook))
-        if notebook.cells[0].source != expected:
+        if notebook.cells[0].cell_type != "markdown" or notebook.cells[1].source != expected:
             wrong.append(path.name)
     assert wrong == [], f"run `python tools/lite_notebooks.py` on {wrong}"
 
 
 def test_the_install_cell_tool_adds_once_and_changes_nothing_else() -> None:
-    """Without the cell the tool adds it at the top; run again, it changes nothing; the other
-    cells and their ids stay as they were."""
+    """Without the cell the tool adds it after the opening title and goal; run again, it
+    changes nothing; a cell left at the top moves down; the other cells stay as they were."""
     notebooks = tool("lite_notebooks")
     notebook = nbformat.read(NOTEBOOKS / WELCOME, as_version=4)
-    if notebook.cells[0].source.startswith(notebooks.MARKER):
-        notebook.cells.pop(0)
+    notebook.cells.remove(notebooks.install_cell(notebook))
     others = [(cell.id, cell.source) for cell in notebook.cells]
 
     assert notebooks.refresh(notebook, "00") is True
     assert notebooks.refresh(notebook, "00") is False
 
-    assert notebook.cells[0].source.startswith(notebooks.MARKER)
-    assert 'if sys.platform == "emscripten":' in notebook.cells[0].source
-    assert [(cell.id, cell.source) for cell in notebook.cells[1:]] == others
-    notebook.cells[0].source = notebook.cells[0].source.replace("gatekit", "gatekit==0")
+    cell = notebook.cells[1]
+    assert cell.source.startswith(notebooks.MARKER) and notebook.cells[0].cell_type == "markdown"
+    assert 'if sys.platform == "emscripten":' in cell.source
+    assert [(c.id, c.source) for c in notebook.cells if c is not cell] == others
+    cell.source = cell.source.replace("gatekit", "gatekit==0")
+    notebook.cells.insert(0, notebook.cells.pop(1))
     assert notebooks.refresh(notebook, "00") is True
-    assert len(notebook.cells) == len(others) + 1
+    assert notebook.cells[1] is cell and len(notebook.cells) == len(others) + 1
 
 
 def test_chapters_with_numpy_or_matplotlib_are_marked_as_needing_the_full_pyodide() -> None:
