@@ -351,3 +351,14 @@ def test_a_step_that_would_overflow_moves_nothing():
     with pytest.raises(OverflowError, match="training diverged"):
         ml.train(hinge, GUIDE_POINTS, GUIDE_LABELS, iterations=1, step_size=1e308)
     assert hinge.parameters().tolist() == [1.0, 0.0, 0.0]
+
+
+def test_the_squared_hinge_pulls_as_hard_as_the_shortfall_and_only_the_pull_differs():
+    assert gk.ml.squared_hinge_pull(1, 0.25) == 0.75 and gk.ml.squared_hinge_pull(-1, 100.0) == -101
+    assert gk.ml.squared_hinge_pull(1, 2.0) == 0.0 == gk.ml.pull_for(1, 2.0)
+    hinge, squared = gk.ml.SimplifiedSVM(), gk.ml.SquaredHingeSVM()
+    points, labels = gk.datasets.guide_points()
+    gk.ml.train(hinge, points, labels, iterations=50, seed=3)
+    gk.ml.train(squared, points, labels, iterations=50, seed=3)
+    assert not np.allclose(hinge.parameters(), squared.parameters())
+    assert repr(squared).startswith("SquaredHingeSVM(a=")

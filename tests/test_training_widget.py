@@ -421,16 +421,7 @@ def test_neuron_names_reach_the_page_as_text():
 
 
 def test_a_model_whose_pulls_are_not_plus_or_minus_one_is_drawn_by_the_pulls_sign():
-    class SquaredHinge(gk.ml.SimplifiedSVM):
-        def _learn(self, x, y, label, step_size, regularization):
-            score = self.a * x + self.b * y + self.c
-            pull = label * max(0.0, 1.0 - label * score)
-            self.a += step_size * (x * pull - regularization * self.a)
-            self.b += step_size * (y * pull - regularization * self.b)
-            self.c += step_size * pull
-            return score, pull
-
-    view = explorer(SquaredHinge())
+    view = explorer(gk.ml.SquaredHingeSVM())
     for _ in range(20):
         view.step()
         assert view.message.text == ""

@@ -29,8 +29,16 @@ from .losses import (
     mean_hinge_cost,
     measure,
     pull_for,
+    squared_hinge_pull,
 )
-from .models import SVM, HingeLossClassifier, PullTrainedModel, SimplifiedSVM, TwoLayerNet
+from .models import (
+    SVM,
+    HingeLossClassifier,
+    PullTrainedModel,
+    SimplifiedSVM,
+    SquaredHingeSVM,
+    TwoLayerNet,
+)
 from .protocol import StepResult, Trainable, TrainingDiverged
 from .session import History, TrainingSession, train
 
@@ -42,11 +50,13 @@ __all__ = [
     "TrainingSession",
     "train",
     "pull_for",
+    "squared_hinge_pull",
     "check_label",
     "hinge_cost",
     "PullTrainedModel",
     "SVM",
     "SimplifiedSVM",
+    "SquaredHingeSVM",
     "TwoLayerNet",
     "HingeLossClassifier",
     "hinge_loss",

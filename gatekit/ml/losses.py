@@ -43,6 +43,12 @@ def pull_for(label: int, score: float) -> float:
     return 0.0
 
 
+def squared_hinge_pull(label: int, score: float) -> float:
+    """The squared hinge's pull, max(0, 1 - label·score)² halved and differentiated: as large as
+    the shortfall from the margin, so a far-off outlier pulls far harder than the hinge's ±1."""
+    return label * max(0.0, 1.0 - label * score)
+
+
 def hinge_cost(labels: np.ndarray | float, scores: np.ndarray | float) -> np.ndarray:
     """max(0, 1 - label * score) for each point: 0 past the margin, growing linearly inside it
     (an overflowing score gives an infinite cost, without a warning)."""

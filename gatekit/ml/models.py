@@ -16,7 +16,7 @@ import numpy as np
 from ..circuit import Circuit
 from ..functions import relu
 from ..gates import Unit, check_number
-from .losses import check_label, hinge_cost, hinge_loss, pull_for
+from .losses import check_label, hinge_cost, hinge_loss, pull_for, squared_hinge_pull
 from .protocol import (
     StepResult,
     check_parameters,
@@ -167,8 +167,11 @@ class SimplifiedSVM:
     """The guide's simplified SVM update: the same arithmetic written out, no circuits.
 
     Each step is `a += step_size * (x * pull - a)` (the `-a` is the spring),
-    `b += step_size * (y * pull - b)`, `c += step_size * pull`.
+    `b += step_size * (y * pull - b)`, `c += step_size * pull`, where `pull` is the loss's pull
+    on the score (the hinge's: `pull_for`; a subclass may give another loss's).
     """
+
+    pull = staticmethod(pull_for)
 
     def __init__(self, a: float = 1.0, b: float = -2.0, c: float = -1.0) -> None:
         self.a, self.b, self.c = check_number(a, "a"), check_number(b, "b"), check_number(c, "c")
@@ -178,7 +181,7 @@ class SimplifiedSVM:
     ) -> tuple[float, float]:
         x, y = float(x), float(y)
         score = self.a * x + self.b * y + self.c
-        pull = pull_for(label, score)
+        pull = self.pull(label, score)
         self.a += step_size * (x * pull - regularization * self.a)
         self.b += step_size * (y * pull - regularization * self.b)
         self.c += step_size * (1.0 * pull)
@@ -215,6 +218,12 @@ class SimplifiedSVM:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(a={self.a:.4g}, b={self.b:.4g}, c={self.c:.4g})"
+
+
+class SquaredHingeSVM(SimplifiedSVM):
+    """The simplified update with the squared hinge's pull: as large as the shortfall."""
+
+    pull = staticmethod(squared_hinge_pull)
 
 
 class TwoLayerNet(PullTrainedModel):
