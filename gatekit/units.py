@@ -41,10 +41,11 @@ def check_number(value: object, what: str = "value") -> float:
 class Unit:
     """A wire of a circuit: `value` flows forward, `grad` flows backward.
 
-    A Unit made by no gate is a leaf: an input the learner can move.
+    A Unit made by no gate is a leaf: an input the learner can move. `visit` is the mark
+    the last circuit search left on it (see `Circuit`): a mark is cheaper than a set.
     """
 
-    __slots__ = ("value", "grad", "name", "gate", "__weakref__")
+    __slots__ = ("value", "grad", "name", "gate", "visit", "__weakref__")
 
     def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
@@ -53,6 +54,7 @@ class Unit:
         self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a grad")
         self.name = name
         self.gate: Gate | None = None
+        self.visit: object = None
 
     def named(self, name: str) -> Unit:
         """Give this Unit a name (shown in drawings and explanations) and return it."""
@@ -134,7 +136,7 @@ def wire(gate: Gate, inputs: tuple[Unit, ...]) -> Unit:
         collector.start()
     gate.inputs = inputs
     out = _new_unit(Unit)
-    out.grad, out.name, out.gate = 0.0, None, gate
+    out.grad, out.name, out.gate, out.visit = 0.0, None, gate, None
     gate._output = _weak(out)
     out.value = gate.compute()
     return out
@@ -145,7 +147,7 @@ def constant(number: float) -> Constant:
     name and a grad (it has neither): the cheap path for `2 * x`."""
     leaf = _new_unit(Constant)
     leaf.value = check_number(number, "a number in an expression")
-    leaf.grad, leaf.name, leaf.gate = 0.0, None, None
+    leaf.grad, leaf.name, leaf.gate, leaf.visit = 0.0, None, None, None
     return leaf
 
 
