@@ -18,6 +18,10 @@ operations in the same order, so their losses agree at every step (asserted).
    gatekit's has none) and neither walks the other's. Both ratios are to micrograd's median
    step here; the phases of gatekit's step show where its time goes.
 
+4. Where a gate's time goes: each object one gate is made of, made and freed on its own
+   (timeit), against `a * b`, which makes all of them; and the same loss built from plain
+   floats, the part of the build that is the demo's own Python.
+
 Run: .venv/bin/python bench/engine.py [steps]   (needs the `bench` extra: micrograd==0.1.0)
 """
 
@@ -29,7 +33,9 @@ import random
 import statistics
 import sys
 import time
+import timeit
 import tracemalloc
+import weakref
 
 from micrograd.engine import Value
 from micrograd.nn import MLP
@@ -193,6 +199,42 @@ def bytes_per_gate(weights, points, labels) -> tuple[int, float, float]:
     return len(circuit), built / len(circuit), named / len(circuit)
 
 
+def gate_costs() -> list[tuple[str, float]]:
+    """ns to make and free each object of one gate on its own, and a whole gate by `a * b`."""
+    a, b = gk.Unit(1.5, name="a"), gk.Unit(2.0, name="b")
+    pieces = [
+        ("the gate: MulGate()", "MulGate()"),
+        ("its inputs tuple: (a, b)", "(a, b)"),
+        ("its output Unit: object.__new__(Unit)", "new(Unit)"),
+        ("the weak reference to its output", "ref(a)"),
+        ("the output's value: a.value * b.value", "a.value * b.value"),
+        ("all of it and the calls: a * b", "a * b"),
+    ]
+    names = {"a": a, "b": b, "MulGate": gk.MulGate, "Unit": gk.Unit, "new": object.__new__,
+             "ref": weakref.ref}
+    number = 200_000
+    return [
+        (label, min(timeit.repeat(code, globals=names, number=number, repeat=5)) / number * 1e9)
+        for label, code in pieces
+    ]
+
+
+def float_loss(weights, points, labels) -> float:
+    """The demo's loss from plain floats in the same order: the build's own Python, no gates."""
+    scores = []
+    for row in points:
+        activations = list(row)
+        for depth, layer in enumerate(weights):
+            last = depth == len(weights) - 1
+            sums = [sum((wi * xi for wi, xi in zip(w, activations, strict=True)), b)
+                    for w, b in layer]
+            activations = sums if last else [max(s, 0.0) for s in sums]
+        scores.append(activations[0])
+    losses = [max(1 + -yi * si, 0.0) for yi, si in zip(labels, scores, strict=True)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    return data_loss + ALPHA * sum(p * p for layer in weights for w, b in layer for p in (*w, b))
+
+
 def main(interleaved: int = INTERLEAVED) -> None:
     points, labels = two_moons()
     weights = initial_weights()
@@ -245,6 +287,14 @@ def main(interleaved: int = INTERLEAVED) -> None:
     medians = [statistics.median(phase) * 1e3 for phase in zip(*phases, strict=True)]
     print("gatekit's rebuild step by phase (medians):",
           ", ".join(f"{name} {ms:.1f} ms" for name, ms in zip(PHASES, medians, strict=True)))
+    print("the same per gate:",
+          ", ".join(f"{name} {ms * 1e6 / n_gates:.0f} ns"
+                    for name, ms in zip(PHASES, medians, strict=True)))
+    plain = min(timeit.repeat(lambda: float_loss(weights, points, labels), number=1, repeat=5))
+    print(f"of the build, the demo's own Python (the same loss from floats): {plain * 1e3:.1f} ms")
+    print("\nwhat one gate costs, each part made and freed on its own (ns):")
+    for label, ns in gate_costs():
+        print(f"  {label:45} {ns:6.0f}")
     print(f"memory per gate (tracemalloc): {memory:.0f} B after Circuit(loss).backward(),"
           f" {named_memory:.0f} B with the names table")
     final_loss, final_accuracy = once_results[-1]

@@ -365,6 +365,7 @@ def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit], list[Unit]
     a Unit met again while it is entered but not finished is fed its own output, a cycle. The
     search marks each Unit's `visit` with its own two tokens, entered and finished (cheaper
     than sets); when a gate is emitted its inputs are finished, so an unfinished one is a leaf.
+    Two searches must not run at once over shared Units (gatekit runs on one thread).
     """
     if output.gate is None:
         return [], [], [output]
