@@ -59,8 +59,7 @@ class Circuit:
             raise TypeError(f"a Circuit is built from its output Unit, not {type(output).__name__}")
         self.output = output
         self.gates, self._outputs, self._leaves = _topological_order(output)
-        self._units: list[Unit] | None = None
-        self._names: dict[int, str] | None = None
+        self._names: dict[Unit, str | int] | None = None
         if any(unit.name is None for unit in self._movable()):
             self.inputs, self._names = _name_units(self._leaves, self._outputs, output)
         else:  # every input named (the common case): the wires are named on first use
@@ -75,10 +74,8 @@ class Circuit:
     @property
     def units(self) -> list[Unit]:
         """Every Unit of the circuit: the leaves by first appearance, then each gate's output
-        in forward order (the output last)."""
-        if self._units is None:
-            self._units = self._leaves + self._outputs
-        return self._units
+        in forward order (the output last); a new list each time, so it costs no memory kept."""
+        return self._leaves + self._outputs
 
     # ----- names ----------------------------------------------------------------------------
     def name_of(self, unit: Unit) -> str:
@@ -92,9 +89,10 @@ class Circuit:
         if self._names is None:
             _, self._names = _name_units(self._leaves, self._outputs, self.output)
         try:
-            return self._names[id(unit)]
+            name = self._names[unit]
         except KeyError:
             raise CircuitError(f"{unit!r} is not a unit of this circuit") from None
+        return name if isinstance(name, str) else f"q{name}"
 
     @property
     def names(self) -> list[str]:
@@ -413,36 +411,36 @@ def _named_inputs(movable: Iterable[Unit]) -> dict[str, Unit]:
 
 def _name_units(
     leaves: list[Unit], outputs: list[Unit], output: Unit
-) -> tuple[dict[str, Unit], dict[int, str]]:
+) -> tuple[dict[str, Unit], dict[Unit, str | int]]:
     """The movable leaves by name, and names for the units that have none (leaves u0, u1, …;
-    the output f; other wires q1, q2, …) keyed by id; refuses two inputs with one name.
+    the output f; other wires q1, q2, …); refuses two inputs with one name. A wire's name is
+    kept as its number (q12 as 12: an int is half the size of a string in a big circuit).
     The Units themselves are never renamed: the names are the circuit's."""
     used = {unit.name for unit in leaves if unit.name is not None}
     used |= {unit.name for unit in outputs if unit.name is not None}
 
-    def fresh(prefix: str, start: int) -> Iterator[str]:
+    def fresh(prefix: str, start: int) -> Iterator[int]:
         n = start
         while True:
             if f"{prefix}{n}" not in used:
-                yield f"{prefix}{n}"
+                yield n
             n += 1
 
-    leaf_names, wire_names = fresh("u", 0), fresh("q", 1)
-    given: dict[int, str] = {}
+    leaf_numbers, wire_numbers = fresh("u", 0), fresh("q", 1)
+    given: dict[Unit, str | int] = {}
     inputs: dict[str, Unit] = {}
     for unit in leaves:
         if isinstance(unit, Constant):
             continue
         name = unit.name
         if name is None:
-            name = given[id(unit)] = next(leaf_names)
+            name = given[unit] = f"u{next(leaf_numbers)}"
         if name in inputs:
             raise CircuitError(f"two different inputs are both named {name!r}")
         inputs[name] = unit
     if output.name is None and output.gate is not None:
-        given[id(output)] = "f" if "f" not in used else next(wire_names)
+        given[output] = "f" if "f" not in used else next(wire_numbers)
     for wire in outputs:
-        if wire.name is None and id(wire) not in given:
-            given[id(wire)] = next(wire_names)
+        if wire.name is None and wire not in given:
+            given[wire] = next(wire_numbers)
     return inputs, given
-
