@@ -15,6 +15,7 @@ import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
@@ -145,6 +146,18 @@ def close_tree(root: widgets.Widget, extra: Iterable[widgets.Widget] = ()) -> No
 class View(widgets.VBox):
     """A view over state that lives elsewhere: `close()` closes its whole widget tree, including
     the widgets it holds but does not show now (`_hidden_widgets`)."""
+
+    _following = False  # True while the view sets its own controls: their events are echoes
+
+    @contextmanager
+    def _following_state(self) -> Iterator[None]:
+        """Set the view's own sliders to show its state; their change events meanwhile are
+        echoes, not the learner (observers check `_following` and ignore them)."""
+        self._following = True
+        try:
+            yield
+        finally:
+            self._following = False
 
     def _hidden_widgets(self) -> Iterable[widgets.Widget]:
         """Widgets the view owns outside its tree (none unless a view says so)."""

@@ -126,7 +126,6 @@ class CircuitExplorer(View):
         self.history: list[float] = []
         self.pulls = 0  # pulls since the start or the last Reset
         self.message = MessageLine()
-        self._following = False  # True while sliders follow the circuit: their events are echoes
         # Past REPR_MAX_GATES gates the drawing is the circuit's bounded summary picture.
         self._geometry = layout_of(circuit) if len(circuit) <= REPR_MAX_GATES else None
         n_inputs = len(circuit.inputs)
@@ -297,15 +296,12 @@ class CircuitExplorer(View):
     def _follow_circuit(self) -> None:
         """Set each slider made so far to its input's value, without running the circuit again;
         a slider whose value is right already is left alone (nothing is sent)."""
-        self._following = True
-        try:
+        with self._following_state():
             for name, slider in self.sliders.made().items():
                 value = self.circuit.inputs[name].value
                 if slider.value != value:
                     fit_slider(slider, value)
                     slider.value = value
-        finally:
-            self._following = False
 
     def _hidden_widgets(self) -> Iterable[widgets.Widget]:
         return [*self.sliders.made().values(), self.check_button]

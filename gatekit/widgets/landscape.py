@@ -63,7 +63,6 @@ class Landscape(View):
         self._surface: Surface | None = None
         self._surface_key: tuple = ()
         self._background = ""
-        self._following = False
 
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name in (self.x_name, self.y_name):
@@ -214,14 +213,11 @@ class Landscape(View):
 
     def _follow_circuit(self, surface: Surface) -> None:
         """Sliders span the window and show the inputs' values, without running the circuit."""
-        self._following = True
-        try:
+        with self._following_state():
             for name, axis in ((self.x_name, surface.xs), (self.y_name, surface.ys)):
                 slider = self.sliders[name]
                 slider.min, slider.max = min(slider.min, axis[0]), max(slider.max, axis[-1])
                 slider.value = self.circuit.inputs[name].value
-        finally:
-            self._following = False
 
     def __repr__(self) -> str:
         return f"Landscape({self.circuit!r}, x={self.x_name!r}, y={self.y_name!r})"

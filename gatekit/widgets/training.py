@@ -124,7 +124,7 @@ class TrainingExplorer(View):
             raise ValueError(f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
         self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
-        self._following = self._stopping = False  # see _follow_settings and _stop
+        self._stopping = False  # see _stop
         self._build_controls(per_frame)
         self.figure = FigureImage(9.0, 3.4, dpi=80)
         self._canvas = FigureCanvasAgg(self.figure.figure)
@@ -297,14 +297,11 @@ class TrainingExplorer(View):
         if (self.step_size.value, self.regularization.value) == (step_size, regularization):
             return
         exponent = math.log10(step_size)
-        self._following = True
-        try:
+        with self._following_state():
             self.step_size.min = min(self.step_size.min, math.floor(exponent))
             self.step_size.max = max(self.step_size.max, math.ceil(exponent))
             self.regularization.max = max(self.regularization.max, regularization)
             self.step_size.value, self.regularization.value = step_size, regularization
-        finally:
-            self._following = False
 
     def _build_artists(self) -> None:
         figure = self.figure.figure
