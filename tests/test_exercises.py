@@ -5,13 +5,12 @@ import json
 import math
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from fresh_python import loaded_after
 
 import gatekit as gk
 from gatekit import exercises
@@ -399,11 +398,7 @@ def test_the_result_shows_as_its_message():
 
 
 def test_exercises_load_no_plotting_widgets_or_numpy():
-    code = ("import sys, gatekit.exercises; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'numpy') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    assert loaded == "[]"
+    assert loaded_after("import gatekit.exercises", ("matplotlib", "ipywidgets", "numpy")) == []
 
 
 def test_the_ninja_notebook_has_the_current_blank_of_every_exercise():

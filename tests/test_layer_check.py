@@ -2,11 +2,10 @@
 against the matrix form, with the same CheckResult as the other checkers."""
 
 import signal
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from fresh_python import loaded_after
 
 import gatekit as gk
 from gatekit.exercises import CheckResult, check_layer_backward, running
@@ -130,8 +129,7 @@ def test_a_layer_backward_that_never_ends_is_stopped(monkeypatch):
 
 
 def test_gk_exercises_loads_numpy_only_for_the_layer_check():
-    code = ("import sys, gatekit.exercises as e; before = 'numpy' in sys.modules; "
-            "e.check_layer_backward; print(before, 'numpy' in sys.modules)")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.split()
-    assert loaded == ["False", "True"]
+    assert loaded_after("import gatekit.exercises", ("numpy",)) == []
+    assert loaded_after("import gatekit.exercises as e\ne.check_layer_backward", ("numpy",)) == [
+        "numpy"
+    ]

@@ -6,11 +6,10 @@ Expected parameter values are computed here with the protocol's own arithmetic (
 so they are compared exactly.
 """
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from fresh_python import loaded_after
 
 import gatekit as gk
 from gatekit import ml
@@ -312,12 +311,9 @@ def test_train_refuses_bad_iterations_before_touching_the_model():
     assert svm.parameters().tolist() == [1.0, -2.0, -1.0]
 
 
-def test_ml_and_datasets_load_without_matplotlib_or_ipywidgets():
-    code = ("import sys, gatekit.ml, gatekit.datasets; "
-            "print([m for m in ('matplotlib', 'ipywidgets') if m in sys.modules])")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "[]"
+def test_ml_its_session_and_datasets_load_without_matplotlib_ipywidgets_or_pil():
+    code = "import gatekit.ml, gatekit.datasets\ngatekit.ml.TrainingSession"
+    assert loaded_after(code, ("matplotlib", "ipywidgets", "PIL")) == []
 
 
 @pytest.mark.parametrize("make", [ml.SVM, ml.SimplifiedSVM, ml.TwoLayerNet])

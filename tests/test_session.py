@@ -160,12 +160,3 @@ def test_scores_beyond_the_floats_with_finite_parameters_are_divergence_too():
     assert svm.parameters().tolist() == [-1e308, 0.0, 0.0] and len(session.history) == 0
 
 
-def test_the_session_module_needs_numpy_only():
-    import subprocess
-    import sys
-
-    code = ("import sys, gatekit.ml; gatekit.ml.TrainingSession; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'PIL') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == "[]"
