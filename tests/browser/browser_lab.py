@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -72,6 +73,9 @@ LAB_USER_SETTINGS = {
 
 # Figures the browser tests measured, one line each, shown at the end of the pytest run.
 MEASUREMENTS: list[str] = []
+LATENCY_PRESSES = 20
+# Far above the 20-100 ms measured here: fails only when a slider stops feeling live at all.
+LATENCY_MEDIAN_LIMIT_MS = 2000.0
 
 
 def notebook_names() -> list[str]:
@@ -240,6 +244,7 @@ class Lab:
         self.page.wait_for_function("() => window.jupyterapp !== undefined")
         self.page.evaluate("async () => { await window.jupyterapp.restored; }")
         self.page.evaluate((HERE / "lab_helpers.js").read_text())
+        self.page.evaluate((HERE / "drawing_probe.js").read_text())
 
     def run_notebook(self, name: str) -> Findings:
         """Open a notebook with a fresh kernel, run all cells, wait until the kernel is idle and
@@ -308,3 +313,25 @@ class Lab:
     def wait_for_shutdowns(self) -> None:
         """Return once every kernel `close` asked to shut down has stopped."""
         self.page.evaluate("async () => { await window.gatekitLab.allClosed(); }")
+
+
+def key_press_latencies(page: Any, slider: Any, root: Any) -> list[float]:
+    """Milliseconds from each of `LATENCY_PRESSES` ArrowRight presses on `slider` until the
+    drawing in the view `root` shows something new, decoded (drawing_probe.js)."""
+    latencies = []
+    for _ in range(LATENCY_PRESSES):
+        page.evaluate(
+            "([target, root]) => window.gatekitDrawing.armLatencyProbe(target, root)",
+            [slider.element_handle(), root.element_handle()],
+        )
+        slider.press("ArrowRight")
+        latencies.append(page.evaluate("() => window.gatekitProbe"))
+    return latencies
+
+
+def latency_report(what: str, latencies: list[float]) -> str:
+    """One line for the test log and MEASUREMENTS, such as `key press -> new drawing, …`."""
+    return (
+        f"{what} -> new drawing, median of {len(latencies)}: {statistics.median(latencies):.0f}"
+        f" ms (min {min(latencies):.0f}, max {max(latencies):.0f})"
+    )

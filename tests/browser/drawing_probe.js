@@ -1,6 +1,7 @@
-// Helpers the Lite browser test installs as `window.gatekitDrawing`: find an explorer's circuit
-// drawing and time its changes. The drawing is the largest picture (img or svg) in the explorer,
-// whichever element the explorer uses for it, so the test does not depend on its exact DOM.
+// Helpers the browser tests install as `window.gatekitDrawing`, in JupyterLab and in Lite: find
+// an explorer's circuit drawing and time its changes. The drawing is the largest picture (img or
+// svg) in the explorer, whichever element the explorer uses for it, so the test does not depend
+// on its exact DOM.
 (() => {
   function drawingOf(root) {
     let best = null;

@@ -164,29 +164,6 @@
       };
     },
 
-    // Milliseconds from the next keydown on `target` until `img` shows a new, decoded image.
-    armImageLatencyProbe(target, img) {
-      window.gatekitProbe = new Promise((resolve, reject) => {
-        let pressedAt = null;
-        const timer = setTimeout(() => {
-          observer.disconnect();
-          reject(new Error('the image did not change within 60 s of the key press'));
-        }, 60000);
-        target.addEventListener('keydown', () => { pressedAt = performance.now(); },
-          { capture: true, once: true });
-        const observer = new MutationObserver(async () => {
-          if (pressedAt === null) {
-            return;
-          }
-          observer.disconnect();
-          clearTimeout(timer);
-          await img.decode();
-          resolve(performance.now() - pressedAt);
-        });
-        observer.observe(img, { attributes: true, attributeFilter: ['src'] });
-      });
-    },
-
     // Close the tab now, unsaved, and ask the server to shut its session and kernel down;
     // allClosed() waits for every shutdown asked for.
     close(path) {

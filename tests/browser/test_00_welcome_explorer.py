@@ -18,19 +18,19 @@ from playwright.sync_api import expect
 
 from .browser_lab import (
     ARTIFACTS,
+    LATENCY_MEDIAN_LIMIT_MS,
     MEASUREMENTS,
     WIDGET_VIEW,
     Findings,
     Lab,
+    key_press_latencies,
+    latency_report,
     notebook_names,
 )
 
 WELCOME = "00_welcome.ipynb"
 REFUSED = "03_analytic_gradient.ipynb"  # its last explorer is given y = 0 under x / y
 NEURON_INPUTS = ["a", "x", "b", "y", "c"]
-LATENCY_PRESSES = 20
-# Far above the 30-100 ms measured here: fails only when a slider stops feeling live at all.
-LATENCY_MEDIAN_LIMIT_MS = 2000.0
 OUTPUT_LINE = re.compile(r"^\s*\S+ = -?\d+\.\d+\s*$")  # "f = 0.8808"
 PULLS = re.compile(r"(\d+) pulls? so far")
 MOST_TABS = 30  # Tab presses allowed to reach a control (each slider adds two stops)
@@ -206,21 +206,9 @@ def test_the_keyboard_alone_moves_a_slider_pulls_and_plays(welcome: Welcome) -> 
 
 def test_key_press_to_new_drawing_latency(welcome: Welcome) -> None:
     """Median time from an ArrowRight on a slider to the new drawing decoded in the page."""
-    slider, drawing = welcome.slider("b"), welcome.drawing()
-    page = welcome.lab.page
-    latencies = []
-    for _ in range(LATENCY_PRESSES):
-        page.evaluate(
-            "([target, img]) => window.gatekitLab.armImageLatencyProbe(target, img)",
-            [slider.element_handle(), drawing.element_handle()],
-        )
-        slider.press("ArrowRight")
-        latencies.append(page.evaluate("() => window.gatekitProbe"))
+    latencies = key_press_latencies(welcome.lab.page, welcome.slider("b"), welcome.root)
     median = statistics.median(latencies)
-    report = (
-        f"key press -> new drawing, median of {LATENCY_PRESSES}: {median:.0f} ms "
-        f"(min {min(latencies):.0f}, max {max(latencies):.0f})"
-    )
+    report = latency_report("key press", latencies)
     print(report)
     MEASUREMENTS.append(report)
     (ARTIFACTS / "latency.txt").write_text(

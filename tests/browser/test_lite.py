@@ -37,20 +37,20 @@ from playwright.sync_api import expect
 from .browser_lab import (
     ARTIFACTS,
     HERE,
+    LATENCY_MEDIAN_LIMIT_MS,
     MEASUREMENTS,
     NOTEBOOKS,
     PAGE_TIMEOUT_MS,
     WIDGET_VIEW,
     Findings,
     Lab,
+    key_press_latencies,
+    latency_report,
 )
 
 ROOT = HERE.parents[1]
 SITE = ROOT / "build" / "site"
 WELCOME = "00_welcome.ipynb"
-LATENCY_PRESSES = 20
-# Far above what is measured here: fails only when a slider stops feeling live at all.
-LATENCY_MEDIAN_LIMIT_MS = 2000.0
 # A request the guard must stop: `.invalid` names never resolve anywhere.
 OUTSIDE_PROBE_URL = "http://gatekit.invalid/probe"
 # The live views of the offline chapters, used as those chapters use them; prints the
@@ -286,21 +286,10 @@ def test_pull_changes_the_drawing(welcome: Welcome) -> None:
 
 def test_key_press_to_new_drawing_latency(welcome: Welcome) -> None:
     """Median time from an ArrowRight on a slider to the new drawing shown, on Pyodide."""
-    handle = welcome.explorer.get_by_role("slider").first
-    page = welcome.lab.page
-    latencies = []
-    for _ in range(LATENCY_PRESSES):
-        page.evaluate(
-            "([target, root]) => window.gatekitDrawing.armLatencyProbe(target, root)",
-            [handle.element_handle(), welcome.explorer.element_handle()],
-        )
-        handle.press("ArrowRight")
-        latencies.append(page.evaluate("() => window.gatekitProbe"))
+    slider = welcome.explorer.get_by_role("slider").first
+    latencies = key_press_latencies(welcome.lab.page, slider, welcome.explorer)
     median = statistics.median(latencies)
-    report = (
-        f"Lite key press -> new drawing, median of {LATENCY_PRESSES}: {median:.0f} ms "
-        f"(min {min(latencies):.0f}, max {max(latencies):.0f})"
-    )
+    report = latency_report("Lite key press", latencies)
     print(report)
     MEASUREMENTS.append(report)
     assert welcome.lab.findings(WELCOME).kernel_errors == []
