@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
+from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ _GATE_KIND = {gate_type: kind for kind, gate_type in GATE_TYPES.items()}
 _SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
 
 
-class CircuitError(ValueError):
+class CircuitError(RefusedValue):
     """A circuit that cannot be built or run as asked (a cycle, clashing names, …)."""
 
 
