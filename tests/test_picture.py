@@ -169,7 +169,9 @@ def test_names_come_from_the_circuit_and_units_keep_theirs():
     assert s.name is None and "q1" in circuit_repr_svg(circuit)
 
 
-def test_the_layout_module_loads_no_drawing_or_widget_library():
+def test_the_live_picture_loads_networkx_but_no_drawing_widget_or_array_library():
+    """networkx lays the circuit out; matplotlib, PIL and numpy (which a JupyterLite site
+    would fetch from Pyodide's CDN) stay unloaded."""
     code = (
         "import gatekit as gk\n"
         "from gatekit.picture.svg import circuit_svg, sparkline_svg\n"
@@ -177,7 +179,8 @@ def test_the_layout_module_loads_no_drawing_or_widget_library():
         "c = gk.parse('sigmoid(a * x + b)', a=1, x=2, b=3)\n"
         "c.backward(); c._repr_svg_(); sparkline_svg([1.0, 2.0], 100, 40)"
     )
-    assert loaded_after(code, ("matplotlib", "ipywidgets", "PIL", "networkx")) == []
+    libraries = ("matplotlib", "ipywidgets", "PIL", "numpy", "networkx")
+    assert loaded_after(code, libraries) == ["networkx"]
 
 
 # ----- the wires --------------------------------------------------------------------------------
