@@ -197,7 +197,7 @@ def _entries(gate: Gate, unit: Unit, centre: Point) -> list[Point]:
 def _rows(graph: nx.DiGraph, column: dict[Node, int], output: Node) -> dict[Node, float]:
     """Each node's row: the leaves ranked in the order a depth-first walk from the output up
     through each gate's inputs (networkx's preorder on the reversed graph) meets them; then,
-    column by column, a gate at the mean row of the leaves it alone uses (else of all its
+    column by column, a gate at the mean row of the wires only it uses (else of all its
     inputs), a gate's output at the gate's row, and nodes pushed apart to one row at least;
     last, a leaf feeding many gates at the free row nearest the mean of those gates."""
     walk = nx.dfs_preorder_nodes(graph.reverse(copy=False), output)
