@@ -8,6 +8,7 @@ import io
 import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
+from learner_gates import Times
 from matplotlib.figure import Figure
 from test_picture import CIRCUITS, neuron, texts_of, two_gates, with_constants
 
@@ -176,3 +177,16 @@ def test_a_wire_used_twice_is_drawn_as_two_pieces_into_the_gate():
     lines = drawn(circuit).collections[0].get_segments()
     from_a = [segment for segment in lines if tuple(segment[0]) == layout_of(circuit).units[0]]
     assert len(from_a) == 2 and tuple(from_a[0][1]) != tuple(from_a[1][1])
+
+
+def test_a_learners_own_gate_is_laid_out_and_drawn_like_any_other():
+    """A learner's gate is a node of the graph like gatekit's: the SVG and the drawing place it
+    at the same point, show its symbol, and write the same texts."""
+    x, y = gk.Unit(2.0, name="x"), gk.Unit(-3.0, name="y")
+    circuit = gk.Circuit(Times().forward(x, y) + x)
+    circuit.backward()
+    ax = drawn(circuit)
+    svg = circuit_svg(circuit, layout_of(circuit), wires(circuit))
+    assert "times" in texts_of(svg) and sorted(texts_of(svg)) == sorted(drawn_texts(circuit))
+    symbol = next(text for text in ax.texts if text.get_text() == "times")
+    assert symbol.get_position() == layout_of(circuit).gates[0]
