@@ -323,6 +323,14 @@ class Circuit:
 
         return cls(from_dict(data))
 
+    @classmethod
+    def from_engine(cls, output: object) -> Circuit:
+        """The circuit of a learner's own engine's graph, ending at `output`, with its values and
+        grads, for the views to draw and explore (the names read are in `engine_adapter`)."""
+        from .engine_adapter import engine_output
+
+        return cls(engine_output(output))
+
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
         unknown = [name for name in names if name not in self.inputs]
