@@ -25,6 +25,7 @@ def test_the_closure_engine_is_checked_on_every_op_it_offers_and_the_tape_on_its
 def test_an_engine_without_backward_has_its_forward_values_checked_and_is_blank():
     result = check_engine(engines.ForwardOnly)
     assert result.status == "blank"
+    assert repr(result) == str(result) == result.message  # a notebook shows the verdict
     assert result.message.splitlines() == [
         "✗ ForwardOnly: backward() is not written yet.",
         "  Right so far: the forward values of + and *.",

@@ -98,7 +98,7 @@ class _Stop(Exception):
         self.sentence = sentence if sentence.endswith((".", "?", "!")) else sentence + "."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # CheckResult's repr: the message
 class EngineCheckResult(CheckResult):
     """check_engine's verdict: what passed, the first mistake, and what a second backward does."""
 
