@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
+from .engine_adapter import from_engine
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 
@@ -323,13 +324,7 @@ class Circuit:
 
         return cls(from_dict(data))
 
-    @classmethod
-    def from_engine(cls, output: object) -> Circuit:
-        """The circuit of a learner's own engine's graph, ending at `output`, with its values and
-        grads, for the views to draw and explore (the names read are in `engine_adapter`)."""
-        from .engine_adapter import engine_output
-
-        return cls(engine_output(output))
+    from_engine = classmethod(from_engine)  # a learner's own engine graph: see engine_adapter
 
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:

@@ -16,7 +16,7 @@ The graph is walked with an explicit stack, so a chain of any depth reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import RefusedType, RefusedValue
 from .gates import (
@@ -37,7 +37,10 @@ from .gates import (
 )
 from .units import wire
 
-__all__ = ["engine_output", "KNOWN_OPS"]
+if TYPE_CHECKING:
+    from .circuit import Circuit
+
+__all__ = ["from_engine", "engine_output", "KNOWN_OPS"]
 
 _BINARY: dict[str, Callable[[], Gate]] = {
     "+": AddGate, "-": SubGate, "*": MulGate, "/": DivGate, "max": MaxGate,
@@ -49,6 +52,12 @@ _UNARY: dict[str, Callable[[], Gate]] = {
 _COMMUTATIVE = {"+", "*"}
 KNOWN_OPS = "+, -, *, /, neg, relu, tanh, exp, sigmoid, max and **k for a number k"
 _AGREE = 1e-9  # relative gap allowed between a node's value and its gate's
+
+
+def from_engine(circuit_class: type[Circuit], output: object) -> Circuit:
+    """The circuit of a learner's own engine graph ending at `output`, with its values and
+    grads, for the views to draw and explore (`Circuit.from_engine(output)`)."""
+    return circuit_class(engine_output(output))
 
 
 def engine_output(node: object) -> Unit:

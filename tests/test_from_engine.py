@@ -78,3 +78,11 @@ def test_what_cannot_be_read_is_refused_in_one_sentence():
     a.grad = None
     with pytest.raises(TypeError, match="grad must be a real number"):
         gk.Circuit.from_engine(a + b)
+
+
+def test_the_adapter_is_core_it_loads_no_array_drawing_or_widget_library():
+    from fresh_python import loaded_after
+
+    code = ("import gatekit as gk\nfrom tests import learner_engines as e\n"
+            "gk.Circuit.from_engine(e.Closures(2.0) * e.Closures(3.0))")
+    assert loaded_after(code, ("matplotlib", "ipywidgets", "numpy")) == []
