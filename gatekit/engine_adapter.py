@@ -15,26 +15,10 @@ The graph is walked with an explicit stack, so a chain of any depth reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import RefusedType, RefusedValue
-from .gates import (
-    AddGate,
-    DivGate,
-    ExpGate,
-    Gate,
-    MaxGate,
-    MulGate,
-    NegGate,
-    PowGate,
-    ReLUGate,
-    SigmoidGate,
-    SubGate,
-    TanhGate,
-    Unit,
-    check_number,
-)
+from .gates import GATE_TYPES, Gate, PowGate, Unit, check_number
 from .units import wire
 
 if TYPE_CHECKING:
@@ -42,13 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = ["from_engine", "engine_output", "KNOWN_OPS"]
 
-_BINARY: dict[str, Callable[[], Gate]] = {
-    "+": AddGate, "-": SubGate, "*": MulGate, "/": DivGate, "max": MaxGate,
-}
-_UNARY: dict[str, Callable[[], Gate]] = {
-    "neg": NegGate, "-": NegGate, "relu": ReLUGate, "tanh": TanhGate, "exp": ExpGate,
-    "sigmoid": SigmoidGate, "σ": SigmoidGate,
-}
+# The learner's op -> gatekit's gate kind, by how many inputs the node has.
+_BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div", "max": "max"}
+_UNARY = {"neg": "neg", "-": "neg", "relu": "relu", "tanh": "tanh", "exp": "exp",
+          "sigmoid": "sigmoid", "σ": "sigmoid"}
 _COMMUTATIVE = {"+", "*"}
 KNOWN_OPS = "+, -, *, /, neg, relu, tanh, exp, sigmoid, max and **k for a number k"
 _AGREE = 1e-9  # relative gap allowed between a node's value and its gate's
@@ -138,8 +119,8 @@ def _gate(op: str, arity: int) -> Gate | None:
             return PowGate(float(op[2:]))
         except ValueError:
             return None
-    factory = (_UNARY if arity == 1 else _BINARY if arity == 2 else {}).get(op)
-    return None if factory is None else factory()
+    kind = (_UNARY if arity == 1 else _BINARY if arity == 2 else {}).get(op)
+    return None if kind is None else GATE_TYPES[kind]()
 
 
 def _wired(op: str, inputs: list[Unit], value: float) -> Unit:
