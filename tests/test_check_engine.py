@@ -169,6 +169,8 @@ def test_wrong_arguments_are_refused():
         check_engine(engines.Closures(1.0))
     with pytest.raises(gk.errors.RefusedValue, match="knows no op 'log'"):
         check_engine(engines.Closures, ops=["+", "log"])
+    with pytest.raises(gk.errors.RefusedType, match="ops must be a list of op names"):
+        check_engine(engines.Closures, ops=5)
 
 
 def test_the_random_expressions_are_seeded():

@@ -258,8 +258,11 @@ def _wanted_ops(ops: Iterable[str] | None) -> list[str]:
         return list(ENGINE_OPS)
     if isinstance(ops, str):
         ops = [ops]
+    if not isinstance(ops, Iterable):
+        raise RefusedType(f"ops must be a list of op names such as ['+', '*'], not"
+                          f" {type(ops).__name__}")
     wanted = list(ops)
-    unknown = [op for op in wanted if op not in _VARIANTS]
+    unknown = [op for op in wanted if not isinstance(op, str) or op not in _VARIANTS]
     if unknown:
         raise RefusedValue(f"check_engine knows no op {show(unknown[0], 20)}: choose from"
                            f" {', '.join(ENGINE_OPS)}")
