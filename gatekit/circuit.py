@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
+from .engine_adapter import from_engine
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 
@@ -307,6 +308,8 @@ class Circuit:
         from .serialise import from_dict
 
         return cls(from_dict(data))
+
+    from_engine = classmethod(from_engine)  # a learner's own engine graph: see engine_adapter
 
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
