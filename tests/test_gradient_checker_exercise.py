@@ -72,6 +72,11 @@ def test_a_checker_that_fails_to_answer_gets_an_error_verdict(checker, words):
     assert result.status == "error" and words in result.message
 
 
+def test_a_checker_still_returning_dots_is_not_written_yet():
+    result = gk.exercises.check_gradient_checker(lambda f, x, analytic: ...)
+    assert result.status == "blank" and "not written yet" in result.message
+
+
 def test_the_planted_bug_is_in_db_alone_and_a_right_checker_finds_it():
     bug = gk.exercises.planted_bug()
     given, right = bug.backward(), bug.right_backward()

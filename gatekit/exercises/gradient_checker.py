@@ -106,9 +106,8 @@ def check_gradient_checker(
             wrong[entry] += 0.05 * abs(wrong[entry]) + 0.01
             where = f"d{name} of a {shape[0]}→{shape[1]} tanh layer on a batch of {shape[2]}"
             for analytic, good in ((right[index], True), (wrong, False)):
-                problem = _judge(checker, f, x, analytic, good, where)
+                status, problem = _judge(checker, f, x, analytic, good, where)
                 if problem:
-                    status = "error" if problem.startswith("your checker ") else "wrong"
                     return CheckResult(_TITLE, status, (), (), (), trials, problem)
     return CheckResult(
         _TITLE, "correct", _NAMES, (), (), trials, against="a good checker's verdicts",
@@ -118,24 +117,28 @@ def check_gradient_checker(
 
 
 def _judge(checker: Callable[..., object], f: Callable[[np.ndarray], float], x: np.ndarray,
-           analytic: np.ndarray, good: bool, where: str) -> str:
-    """What is wrong with the checker's answer on one case, as a sentence ('' when right)."""
+           analytic: np.ndarray, good: bool, where: str) -> tuple[str, str]:
+    """The verdict's status and sentence for the checker's answer on one case ('' when right)."""
     try:
         error = run("your checker", checker, f, x.copy(), analytic.copy(), learner=checker)
     except LearnerCodeFailed as failure:
-        return f"{failure.sentence}, on {where}"
+        return "error", f"{failure.sentence}, on {where}"
+    if error is Ellipsis:
+        return "blank", "not written yet: it returns `...`"
     if isinstance(error, np.ndarray) and error.size == 1:
         error = error.item()
     if isinstance(error, bool) or not isinstance(error, numbers.Real):
-        return f"your checker should return the largest relative error, a number; it returned" \
-               f" {show(error, 40)}"
+        return "error", ("your checker should return the largest relative error, a number; it"
+                         f" returned {show(error, 40)}")
     if good and not error < PASS:
-        return (f"on {where}, the gradient was right, but your checker reported {error:.3g}"
-                f" (a right one is below {PASS:g}: is h too large, or the difference one-sided?)")
+        return "wrong", (f"on {where}, the gradient was right, but your checker reported"
+                         f" {error:.3g} (a right one is below {PASS:g}: is h too large, or the"
+                         " difference one-sided?)")
     if not good and not error > FAIL:
-        return (f"on {where}, one entry was off by 5% or more, but your checker reported"
-                f" {error:.3g} (above {FAIL:g} means a bug: compare every entry, keep the largest)")
-    return ""
+        return "wrong", (f"on {where}, one entry was off by 5% or more, but your checker reported"
+                         f" {error:.3g} (above {FAIL:g} means a bug: compare every entry, keep"
+                         " the largest)")
+    return "correct", ""
 
 
 def _random_layer(
