@@ -2,6 +2,7 @@
 
 Every generator returns `(points, labels)`: an (n, 2) float array and an (n,) int array of
 +1 and -1, made with `numpy.random.default_rng(seed)` so the same seed gives the same set.
+`spiral_arms` is the one multi-class set: its labels are class indices 0, 1, 2, ….
 `check_data` is the one place that validates a data set for the models and the widget.
 """
 
@@ -15,6 +16,7 @@ __all__ = [
     "two_moons",
     "circles",
     "xor",
+    "spiral_arms",
     "check_data",
 ]
 
@@ -119,3 +121,18 @@ def check_data(points: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
     if len(bad):
         raise ValueError(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]:g}")
     return point_array, label_array.astype(int)
+
+
+def spiral_arms(
+    n: int = 150, arms: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`arms` spiral arms around the origin, one class each: labels are class indices 0 … arms-1
+    (not ±1), for softmax classifiers. Each arm turns once as its radius grows from 0 to 1."""
+    n = _check_size(n)
+    if isinstance(arms, bool) or not isinstance(arms, int | np.integer) or not 2 <= arms <= n:
+        raise ValueError(f"a spiral needs 2 to n={n} arms, not arms={arms!r}")
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % arms
+    radius = rng.uniform(0.05, 1.0, n)
+    angle = 2.0 * np.pi * (labels / arms + radius) + rng.normal(0.0, noise, n)
+    return radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]), labels

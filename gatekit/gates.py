@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 import numbers
 
+from .errors import RefusedValue
 from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
 
 __all__ = [
     "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate", "MaxGate",
-    "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "GATE_TYPES",
+    "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "LogGate", "GATE_TYPES",
     "Unit", "Constant", "check_number", "unit_name",  # from units, where they live
 ]
 
@@ -434,6 +435,33 @@ class ExpGate(Gate):
         return _times(self._output().value, da)
 
 
+class LogGate(Gate):
+    """log(a), the natural logarithm, for a > 0 only: local gradient 1/a."""
+
+    __slots__ = ()
+    arity = 1
+    symbol = "log"
+
+    def compute(self) -> float:
+        x = self.inputs[0].value
+        if x <= 0.0:
+            raise RefusedValue(self.problem())
+        return math.log(x)  # log(inf) is inf, as exp(inf) is
+
+    def backward(self) -> None:
+        (a,) = self.inputs
+        a.grad += self._output().grad / a.value  # divided, not times 1/a: no 0 * inf = NaN
+
+    def tangent(self, da: float) -> float:
+        return da / self.inputs[0].value
+
+    def problem(self, name_of: NameOf | None = None) -> str | None:
+        x = self.inputs[0].value
+        name = unit_name(self.inputs[0], name_of)
+        return None if x > 0.0 else (
+            f"{self.describe(name_of)} has no real value at {name} = {x:g}: log needs a number > 0")
+
+
 # Every gate kind by its name, for parsing, (de)serialising and property tests.
 GATE_TYPES: dict[str, type[Gate]] = {
     "add": AddGate,
@@ -447,4 +475,5 @@ GATE_TYPES: dict[str, type[Gate]] = {
     "sigmoid": SigmoidGate,
     "tanh": TanhGate,
     "exp": ExpGate,
+    "log": LogGate,
 }

@@ -33,7 +33,7 @@ from .units import as_unit
 __all__ = ["parse", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH"]
 
 # The calls an expression may make, with how many arguments each takes.
-FUNCTIONS = {"max": 2, "relu": 1, "sigmoid": 1, "exp": 1, "tanh": 1}
+FUNCTIONS = {"max": 2, "relu": 1, "sigmoid": 1, "exp": 1, "log": 1, "tanh": 1}
 MAX_DEPTH = 100  # parentheses and calls inside one another
 MAX_LENGTH = 200_000  # characters: a flat sum of 10,000 terms fits several times over
 _QUOTED = 40  # characters of the text a message quotes at most

@@ -25,6 +25,8 @@ def apply(kind: str, a: gk.Unit, b: gk.Unit) -> gk.Unit:
         return a / (b * b + 0.5)  # a divisor bounded away from zero
     if kind == "pow":
         return (a * a + 0.5) ** 1.5  # a real power of a positive base
+    if kind == "log":
+        return gk.log(a * a + 0.5)  # the logarithm of a positive number
     return apply_raw(kind, a, b)
 
 
