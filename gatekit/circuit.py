@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
-from .errors import RefusedValue
+from .errors import RefusedType, RefusedValue, refusal
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ class Circuit:
 
     def __init__(self, output: Unit) -> None:
         if not isinstance(output, Unit):
-            raise TypeError(f"a Circuit is built from its output Unit, not {type(output).__name__}")
+            raise RefusedType(
+                f"a Circuit is built from its output Unit, not {type(output).__name__}")
         self.output = output
         self.gates, self._outputs, self._leaves = _topological_order(output)
         self._names: dict[Unit, str | int] | None = None
@@ -139,7 +140,7 @@ class Circuit:
             sentence = None if gate is None else gate.problem(self.name_of)
             if sentence is None:
                 raise
-            raise type(error)(sentence) from None
+            raise refusal(type(error), sentence) from None
         return self.output.value
 
     def backward(self, force: float = 1.0) -> dict[str, float]:

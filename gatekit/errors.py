@@ -18,7 +18,9 @@ from pathlib import Path
 from types import TracebackType
 
 __all__ = [
-    "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "blames_learner",
+    "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "RefusedDivision",
+    "RefusedOverflow", "RefusedKey", "RefusedIndex", "RefusedNow", "NotWrittenYet", "refusal",
+    "blames_learner",
 ]
 
 
@@ -36,6 +38,49 @@ class RefusedType(Refusal, TypeError):
 
 class RefusedArithmetic(Refusal, ArithmeticError):
     """Arithmetic with no real, finite answer (a division by zero, an overflow)."""
+
+
+class RefusedDivision(RefusedArithmetic, ZeroDivisionError):
+    """A division by zero (still a ZeroDivisionError)."""
+
+
+class RefusedOverflow(RefusedArithmetic, OverflowError):
+    """A number past the largest float (still an OverflowError)."""
+
+
+class RefusedKey(Refusal, KeyError):
+    """A name that is not there; shown as its sentence (a KeyError alone quotes it)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class RefusedIndex(Refusal, IndexError):
+    """A position outside a sequence."""
+
+
+class RefusedNow(Refusal, RuntimeError):
+    """A call made in the wrong order (a backward before any forward)."""
+
+
+class NotWrittenYet(Refusal, NotImplementedError):
+    """A method a learner's subclass must write (a gate's compute or backward) is missing."""
+
+
+_REFUSALS: tuple[type[Refusal], ...] = (
+    RefusedArithmetic, RefusedDivision, RefusedOverflow, RefusedKey, RefusedIndex, RefusedValue,
+    RefusedType, NotWrittenYet, RefusedNow,
+)
+
+
+def refusal(kind: type[BaseException], message: str) -> Refusal:
+    """A refusal saying `message` that is still an error of `kind` where one fits (a
+    ZeroDivisionError becomes a RefusedDivision; else a RefusedValue), for rewording an error
+    gatekit caught."""
+    for refused in _REFUSALS:
+        if issubclass(refused, kind):
+            return refused(message)
+    return RefusedValue(message)
 
 
 _GATEKIT = Path(__file__).resolve().parent

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from .errors import NotWrittenYet, RefusedDivision, RefusedNow, RefusedType, RefusedValue
 from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
 
 __all__ = [
@@ -45,7 +46,7 @@ class Gate:
     def forward(self, *units: Unit | float) -> Unit:
         """Store the input Units (plain numbers become constants), compute, return the output."""
         if len(units) != self.arity:
-            raise TypeError(
+            raise RefusedType(
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
         out = wire(self, tuple([as_unit(unit) for unit in units]))
@@ -58,16 +59,16 @@ class Gate:
         """The Unit this gate produced (held weakly: the Unit owns the gate, not the reverse)."""
         out = self._output()
         if out is None:
-            raise RuntimeError(f"the output Unit of this {type(self).__name__} no longer exists")
+            raise RefusedNow(f"the output Unit of this {type(self).__name__} no longer exists")
         return out
 
     def compute(self) -> float:
         """The output's value from the inputs' values (the forward rule)."""
-        raise NotImplementedError(f"{type(self).__name__} needs a compute() method")
+        raise NotWrittenYet(f"{type(self).__name__} needs a compute() method")
 
     def backward(self) -> None:
         """Add local gradient * output.grad into each input's grad (the backward rule)."""
-        raise NotImplementedError(f"{type(self).__name__} needs a backward() method")
+        raise NotWrittenYet(f"{type(self).__name__} needs a backward() method")
 
     def local_gradients(self) -> list[tuple[Unit, float]]:
         """Each distinct input with d(output)/d(input), found by running the gate's own backward
@@ -129,7 +130,7 @@ def _times(local: float, tangent: float) -> float:
 def _checked_value(gate: Gate, value: object) -> float:
     """What a learner's compute() returned, as a float (inf and NaN allowed, as exp gives)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
+        raise RefusedType(
             f"{type(gate).__name__}.compute returned {type(value).__name__}, not a number:"
             " compute should return the output's value"
         )
@@ -206,7 +207,7 @@ class DivGate(Gate):
     def compute(self) -> float:
         a, b = self.inputs
         if b.value == 0.0:
-            raise ZeroDivisionError(self.problem())
+            raise RefusedDivision(self.problem())
         return a.value / b.value
 
     def backward(self) -> None:
@@ -276,7 +277,7 @@ class PowGate(Gate):
         except OverflowError:
             return _signed_inf(a.value, self.exponent)
         except ValueError:
-            raise ValueError(self.problem()) from None
+            raise RefusedValue(self.problem()) from None
 
     def backward(self) -> None:
         (a,) = self.inputs

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import collector, gates
+from .errors import RefusedType, RefusedValue
 
 if TYPE_CHECKING:
     from .gates import Gate
@@ -29,12 +30,12 @@ def check_number(value: object, what: str = "value") -> float:
     """Return `value` as a float, refusing non-numbers (TypeError) and NaN or ±inf (ValueError)."""
     if type(value) is not float:  # the common case skips the (slow) abstract-class check
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
+            raise RefusedType(
                 f"{what} must be a real number, not {type(value).__name__} ({value!r})"
             )
         value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, not {value}")
+        raise RefusedValue(f"{what} must be a finite number, not {value}")
     return value
 
 
@@ -49,7 +50,7 @@ class Unit:
 
     def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"a Unit's name must be a string, not {type(name).__name__}")
+            raise RefusedType(f"a Unit's name must be a string, not {type(name).__name__}")
         self.value = check_number(value, f"the value of Unit {name!r}" if name else "a value")
         self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a grad")
         self.name = name
@@ -59,7 +60,7 @@ class Unit:
     def named(self, name: str) -> Unit:
         """Give this Unit a name (shown in drawings and explanations) and return it."""
         if not isinstance(name, str) or not name:
-            raise TypeError(f"a Unit's name must be a non-empty string, not {name!r}")
+            raise RefusedType(f"a Unit's name must be a non-empty string, not {name!r}")
         self.name = name
         return self
 
@@ -106,7 +107,7 @@ class Unit:
 
     def __pow__(self, exponent: float) -> Unit:
         if isinstance(exponent, Unit):
-            raise TypeError("the exponent of ** must be a number, not a Unit (use exp for e**x)")
+            raise RefusedType("the exponent of ** must be a number, not a Unit (use exp for e**x)")
         return wire(gates.PowGate(exponent), (self,))
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..circuit import fmt
+from ..errors import RefusedType, RefusedValue
 from ..gates import Gate, Unit
 from .backward_check import draw, draw_force
 from .running import LearnerCodeFailed, run, show
@@ -55,7 +56,7 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
     """
     _refuse_non_gate(gate_class)
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise ValueError(f"points must be a positive whole number, not {points!r}")
+        raise RefusedValue(f"points must be a positive whole number, not {points!r}")
     tolerance = GATE_TOLERANCE  # read before the learner's code runs
     title = gate_class.__name__
     rng = random.Random(seed)
@@ -92,15 +93,15 @@ def _refuse_non_gate(gate_class: object) -> None:
     """TypeError unless `gate_class` is a class derived from gk.Gate."""
     if isinstance(gate_class, Gate):
         name = type(gate_class).__name__
-        raise TypeError(f"check_gate takes the class itself ({name}), not a gate made from it"
-                        f" ({name}())")
+        raise RefusedType(f"check_gate takes the class itself ({name}), not a gate made from it"
+                          f" ({name}())")
     if not isinstance(gate_class, type):
-        raise TypeError("check_gate takes a gate class (a subclass of gk.Gate), not"
-                        f" {type(gate_class).__name__} {show(gate_class, 40)}")
+        raise RefusedType("check_gate takes a gate class (a subclass of gk.Gate), not"
+                          f" {type(gate_class).__name__} {show(gate_class, 40)}")
     if not issubclass(gate_class, Gate) or gate_class is Gate:
         name = gate_class.__name__
-        raise TypeError(f"{name} is not a gate: write `class {name}(gk.Gate):` with arity,"
-                        " symbol, compute and backward")
+        raise RefusedType(f"{name} is not a gate: write `class {name}(gk.Gate):` with arity,"
+                          " symbol, compute and backward")
 
 
 def _checked_class(gate_class: type[Gate]) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..errors import RefusedType, RefusedValue
 from ..layers import Dense
 from .running import LearnerCodeFailed, run, show
 from .verdicts import ArrayMismatch, CheckResult
@@ -33,10 +34,10 @@ def check_layer_backward(
     the time limit -- is the verdict's message.
     """
     if not callable(backward):
-        raise TypeError(f"check_layer_backward needs your backward function, not"
-                        f" {show(backward, 60)}")
+        raise RefusedType(f"check_layer_backward needs your backward function, not"
+                          f" {show(backward, 60)}")
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ValueError(f"trials must be a positive whole number, not {trials!r}")
+        raise RefusedValue(f"trials must be a positive whole number, not {trials!r}")
     rtol, atol = _RTOL, _ATOL  # read before the learner's code runs
     rng = np.random.default_rng(seed)
     worst: dict[str, ArrayMismatch] = {}

@@ -17,13 +17,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import Refusal
+
 __all__ = ["TIME_LIMIT", "LearnerCodeFailed", "run", "shorten", "show"]
 
 TIME_LIMIT = 2.0  # seconds one call of the learner's code may run
 _LONGEST_MESSAGE = 200  # characters of the learner's error message quoted in a verdict
 
 
-class LearnerCodeFailed(Exception):
+class LearnerCodeFailed(Refusal):
     """The learner's code raised or ran too long; `sentence` says so, `error` is what it raised
     (None when it was stopped)."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import RefusedValue
 from ..gates import Constant, Unit
 from ..ml.protocol import StepResult, diverged
 from .activations import Activation, Identity
@@ -34,7 +35,7 @@ class MLP:
     ) -> None:
         sizes = list(sizes)
         if len(sizes) < 2:
-            raise ValueError(f"an MLP needs at least two sizes (inputs and outputs), got {sizes}")
+            raise RefusedValue(f"an MLP needs at least two sizes (inputs and outputs), got {sizes}")
         self.sizes = sizes
         counts = [n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:], strict=False)]
         self.flat_parameters = np.zeros(sum(counts))
@@ -113,7 +114,7 @@ class MLP:
     def to_circuit(self, x: Sequence[float]) -> Circuit:
         """This network for one example as a gatekit circuit over its parameters (one output)."""
         if self.sizes[-1] != 1:
-            raise ValueError(
+            raise RefusedValue(
                 f"to_circuit needs a network with one output, this one has {self.sizes[-1]}"
             )
         (output,) = self.scalar_forward(x, self.parameter_units())
@@ -224,10 +225,10 @@ def trace_weight_gradient(
     Units: the weight, a_prev[j], z[i] and a[i], and each W_next[k,i] and z_next[k].
     """
     if not 1 <= layer <= len(model.layers):
-        raise ValueError(f"layer must be 1 to {len(model.layers)} (counted from 1), not {layer}")
+        raise RefusedValue(f"layer must be 1 to {len(model.layers)} (counted from 1), not {layer}")
     dense = model.layers[layer - 1]
     if not (0 <= i < dense.n_outputs and 0 <= j < dense.n_inputs):
-        raise ValueError(f"dW{layer} has shape {dense.W.shape}; there is no entry [{i},{j}]")
+        raise RefusedValue(f"dW{layer} has shape {dense.W.shape}; there is no entry [{i},{j}]")
     by_name = {unit.name: unit for unit in circuit.units}
     weight = by_name[f"W{layer}[{i},{j}]"]
     product = next(gate for gate in circuit.gates if weight in gate.inputs)

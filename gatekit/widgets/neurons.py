@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.image import imsave
 
+from ..errors import RefusedType
 from .base import escape
 
 __all__ = ["NeuronPanel", "has_neurons", "NEURON_GRID", "MAX_TILES"]
@@ -73,7 +74,7 @@ class NeuronPanel:
 
     def __init__(self, model: Any) -> None:
         if not has_neurons(model):
-            raise TypeError(
+            raise RefusedType(
                 f"show_neurons needs a model with hidden neurons (gk.ml.TwoLayerNet or "
                 f"gk.layers.MLP); {type(model).__name__} has none to show"
             )
