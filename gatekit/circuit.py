@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import collector
 from .errors import RefusedType, RefusedValue, refusal
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
+from .units import checked_result
 
 if TYPE_CHECKING:
     import networkx
@@ -135,7 +136,10 @@ class Circuit:
         gate = None
         try:
             for gate, gate_output in zip(self.gates, self._outputs, strict=True):
-                gate_output.value = gate.compute()
+                value = gate.compute()
+                if type(value) is not float or value != value:  # a learner's gate: check it
+                    value = checked_result(gate, value)
+                gate_output.value = value
         except (ArithmeticError, ValueError) as error:
             sentence = None if gate is None else gate.problem(self.name_of)
             if sentence is None:

@@ -15,10 +15,9 @@ collector out of the way while they are made.
 from __future__ import annotations
 
 import math
-import numbers
 
 from .errors import NotWrittenYet, RefusedDivision, RefusedNow, RefusedType, RefusedValue
-from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
+from .units import Constant, NameOf, Unit, as_unit, check_number, checked_result, unit_name, wire
 
 __all__ = [
     "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate", "MaxGate",
@@ -50,8 +49,8 @@ class Gate:
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
         out = wire(self, tuple([as_unit(unit) for unit in units]))
-        if type(out.value) is not float:
-            out.value = _checked_value(self, out.value)
+        if type(out.value) is not float or out.value != out.value:
+            out.value = checked_result(self, out.value)
         return out
 
     @property
@@ -125,16 +124,6 @@ class Gate:
 def _times(local: float, tangent: float) -> float:
     """local * tangent, where a zero tangent adds nothing even through an infinite local."""
     return local * tangent if tangent else 0.0
-
-
-def _checked_value(gate: Gate, value: object) -> float:
-    """What a learner's compute() returned, as a float (inf and NaN allowed, as exp gives)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise RefusedType(
-            f"{type(gate).__name__}.compute returned {type(value).__name__}, not a number:"
-            " compute should return the output's value"
-        )
-    return float(value)
 
 
 class AddGate(Gate):

@@ -39,6 +39,20 @@ def check_number(value: object, what: str = "value") -> float:
     return value
 
 
+def checked_result(gate: Gate, value: object) -> float:
+    """What a gate's compute() returned, as a float: any real number (inf too, as exp gives), and
+    NaN only from a built-in gate (inf - inf); a learner's gate returning None, a string, a
+    complex number (`a.value ** 0.5` at -1) or NaN is refused, naming its class."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        shown = type(value).__name__ + (f" {value!r}" if isinstance(value, complex) else "")
+    elif value == value or type(gate).__module__ == __package__ + ".gates":
+        return float(value)
+    else:
+        shown = "nan"
+    raise RefusedType(f"{type(gate).__name__}.compute returned {shown}, not a real number:"
+                      " compute should return the output's value")
+
+
 class Unit:
     """A wire of a circuit: `value` flows forward, `grad` flows backward.
 

@@ -115,7 +115,7 @@ def test_wrong_arity_and_a_compute_that_returns_no_number_are_sentences():
             (a,) = self.inputs
             a.value ** 2  # noqa: B018 - the forgotten `return` under test
 
-    with pytest.raises(TypeError, match="Forgetful.compute returned NoneType, not a number"):
+    with pytest.raises(TypeError, match="Forgetful.compute returned NoneType, not a real number"):
         Forgetful().forward(gk.Unit(1.0))
 
 
@@ -131,3 +131,42 @@ def test_its_drawing_data_names_it_by_class():
     graph = gk.Circuit(Square().forward(gk.Unit(2.0, name="x"))).to_networkx()
     ops = [data["op"] for _, data in graph.nodes(data=True) if data["kind"] == "gate"]
     assert ops == ["Square"]
+
+
+class Returns(gk.Gate):
+    """A gate whose compute returns whatever `result(a)` gives: a learner's slips, one by one."""
+
+    arity = 1
+    symbol = "r"
+    result = staticmethod(lambda a: a)
+
+    def compute(self):
+        (a,) = self.inputs
+        return self.result(a.value)
+
+    def backward(self):
+        self.inputs[0].grad += self.output.grad
+
+
+@pytest.mark.parametrize(("result", "shown"), [
+    (lambda a: a ** 0.5, r"complex \("),  # a.value ** 0.5 at a < 0
+    (lambda a: None if a < 0 else a, "NoneType"),
+    (lambda a: "oops" if a < 0 else a, "str"),
+    (lambda a: math.nan if a < 0 else a, "nan"),
+])
+def test_every_forward_checks_what_a_learners_compute_returns(result, shown):
+    gate_class = type("Slip", (Returns,), {"result": staticmethod(result)})
+    x = gk.Unit(4.0, name="x")
+    circuit = gk.Circuit(gate_class().forward(x) + 1.0)
+    with pytest.raises(TypeError, match=f"^Slip.compute returned {shown}.*not a real number"):
+        circuit.forward(x=-1.0)
+    assert circuit.values() == {"x": 4.0}
+    assert [unit.value for unit in circuit.units] == [4.0, 1.0, result(4.0), result(4.0) + 1]
+    with pytest.raises(TypeError, match="not a real number"):
+        gate_class().forward(gk.Unit(-1.0))
+
+
+def test_a_built_in_gate_may_still_give_nan():
+    x = gk.Unit(1000.0, name="x")
+    circuit = gk.Circuit(gk.exp(x) - gk.exp(x))
+    assert math.isnan(circuit.forward(x=1000.0))

@@ -247,3 +247,62 @@ def test_closed_200_input_explorers_leave_nothing_behind():
     gc.collect()
     assert len(_instances) == widgets_before  # the issue counted 6,480 left open
     assert all(ref() is None for ref in gone)  # nothing holds the views: their memory is free
+
+
+# ----- a learner's own gate in every view (chapter 13) ---------------------------------------
+class NoBackward(gk.Gate):
+    """A learner's gate before its backward is written: the base class's backward runs."""
+
+    arity = 1
+    symbol = "sq"
+
+    def compute(self):
+        return self.inputs[0].value ** 2
+
+
+class TodoBackward(NoBackward):
+    def backward(self):
+        raise NotImplementedError("write the backward next")
+
+
+class TypoBackward(NoBackward):
+    def backward(self):
+        self.inputs[0].grd += 2 * self.inputs[0].value * self.output.grad  # the typo under test
+
+
+@pytest.mark.parametrize(("gate_class", "said"), [
+    (NoBackward, "NoBackward needs a backward() method"),
+    (TodoBackward, "write the backward next"),
+    (TypoBackward, "'Unit' object has no attribute 'grd'"),
+])
+def test_views_open_around_a_learners_gate_whose_backward_fails(gate_class, said):
+    from gatekit.widgets.landscape import Landscape
+    from gatekit.widgets.stepper import BackpropStepper
+
+    circuit = gk.Circuit(gate_class().forward(gk.Unit(1.0, name="x")) + gk.Unit(2.0, name="y"))
+    explorer = gk.explore(circuit)
+    assert explorer.message.text == f"the backward pass cannot run here: {said}"
+    assert "bug" not in explorer.message.text
+    explorer.pull()  # the Pull is refused with the sentence; nothing moves
+    assert said in explorer.message.text and circuit.values() == {"x": 1.0, "y": 2.0}
+    stepper = BackpropStepper(circuit)
+    while not stepper.next_button.disabled:
+        stepper.next()
+    assert stepper.step.sentence == f"The backward pass cannot run at this point: {said}"
+    assert stepper.message.text == ""
+    landscape = Landscape(circuit)
+    assert said in landscape.message.text and "bug" not in landscape.message.text
+
+
+def test_closed_views_leave_no_widget_class_behind():
+    """anywidget makes a class per Picture; nothing in gatekit may keep them once closed."""
+    from gatekit.widgets.images import Picture
+
+    def picture_classes() -> int:
+        gc.collect()
+        return sum(1 for kind in Picture.__subclasses__() if kind.__name__ == "Picture")
+
+    before = picture_classes()
+    for _ in range(50):
+        gk.explore(neuron()).close()
+    assert picture_classes() - before < 10
