@@ -44,6 +44,9 @@ class Gate:
 
     def forward(self, *units: Unit | float) -> Unit:
         """Store the input Units (plain numbers become constants), compute, return the output."""
+        if not isinstance(self.symbol, str) or not self.symbol:
+            raise RefusedType(f"{type(self).__name__}.symbol must be a short text such as"
+                              f' symbol = "sq" (drawings show it), not {self.symbol!r}')
         if len(units) != self.arity:
             raise RefusedType(
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"

@@ -106,6 +106,9 @@ def _callables(gates: Mapping[str, type[Gate]] | None) -> Callables:
             raise RefusedValue(f"a gate's name must be a plain name such as 'sq', not {name!r}")
         if name in FUNCTIONS:
             raise RefusedValue(f"{name!r} is already a gate function; call your gate another name")
+        if gate_class is Gate:
+            raise RefusedType(f"gates[{name!r}] is gk.Gate itself: give your own subclass of it,"
+                              " with its arity, symbol, compute and backward")
         if not isinstance(gate_class, type) or not issubclass(gate_class, Gate):
             what = (f"a gate made from {type(gate_class).__name__}" if isinstance(gate_class, Gate)
                     else f"{type(gate_class).__name__} {_quote(repr(gate_class))}")

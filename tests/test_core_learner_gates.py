@@ -79,6 +79,7 @@ def test_a_multi_input_gate_in_parse_checks_its_arguments():
         ({3: Square}, ValueError, "plain name"),
         ([("sq", Square)], TypeError, "gates= takes your gate classes by name"),
         ({"sq": type("Odd", (Square,), {"arity": 0})}, ValueError, "Odd.arity must be"),
+        ({"sq": gk.Gate}, TypeError, r"gates\['sq'\] is gk.Gate itself: give your own subclass"),
     ],
 )
 def test_bad_gates_are_refused_with_a_sentence(gates, error, message):
@@ -170,3 +171,13 @@ def test_a_built_in_gate_may_still_give_nan():
     x = gk.Unit(1000.0, name="x")
     circuit = gk.Circuit(gk.exp(x) - gk.exp(x))
     assert math.isnan(circuit.forward(x=1000.0))
+
+
+@pytest.mark.parametrize("symbol", [5, None, ""])
+def test_a_symbol_that_is_no_text_is_refused_before_anything_draws_it(symbol):
+    odd = type("Odd", (Square,), {"symbol": symbol})
+    with pytest.raises(TypeError, match=f"^Odd.symbol must be a short text such as symbol = "
+                                        f'"sq" \\(drawings show it\\), not {symbol!r}$'):
+        odd().forward(gk.Unit(1.0, name="x"))
+    with pytest.raises(TypeError, match="Odd.symbol must be"):
+        gk.parse("sq(x)", gates={"sq": odd})
