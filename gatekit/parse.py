@@ -14,6 +14,11 @@ Sums, products and signs are loops, so 10,000 terms need no recursion; parenthes
 nest at most MAX_DEPTH deep, and the text is at most MAX_LENGTH characters. A signed number
 such as -3 is one constant, not a gate; the callable names are the gate functions and the
 learner's own gate classes given as `gates=`.
+
+A name is an input only if a learner would mean one: a Python identifier (`x²` is refused with
+the hint `x ** 2`), not a gate function left uncalled (`relu + 1`), and not `e`, `pi`, `inf` or
+`nan` -- which a learner would read as numbers, so they are refused with a sentence unless given
+a start value (`parse("e * x", e=2.0)` says it is an input).
 """
 
 from __future__ import annotations
@@ -50,6 +55,11 @@ _REFUSED = {
 }
 _CONSTRUCTS = ("lambda", "for", ":=", "if")  # refused first: they name the whole expression
 _OPERATORS = {"//", "%", "@", "<<", ">>", "&", "|", "^", "~"}
+# Names a learner reads as numbers: an input only when given a start value.
+_NUMBER_NAMES = {"e": "Euler's number (write exp(1))", "pi": "π (write 3.141592653589793)",
+                 "inf": "infinity (no input or constant may be infinite)",
+                 "nan": "not-a-number (no input or constant may be NaN)"}
+_SCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", "0123456789" * 2)
 
 Operand = Unit | float  # a plain number stays a number until a gate takes it
 Callables = dict[str, tuple[int, Callable[..., Unit]]]
@@ -252,8 +262,25 @@ class _Parser:
     def name(self, name: str) -> Unit:
         unit = self.units.get(name)
         if unit is None:
+            self.check_input_name(name)
             unit = self.units[name] = Unit(self.start.get(name, 1.0), name=name)
         return unit
+
+    def check_input_name(self, name: str) -> None:
+        """Refuse a name that would make an input the learner did not mean (module docstring)."""
+        if not name.isidentifier():
+            plain = name.translate(_SCRIPTS)
+            hint = (f"write powers with **, such as {_quote(plain[:-1] + ' ** ' + plain[-1])}"
+                    if name[-1] in "⁰¹²³⁴⁵⁶⁷⁸⁹" else
+                    f"a name is letters, digits and _, such as {_quote(plain)}")
+            raise RefusedValue(f"{_quote(name)} cannot be an input's name: {hint}")
+        if name in self.callables:
+            raise RefusedValue(f"{name} is a gate function, not an input: call it on its input,"
+                               f" such as {name}(x)")
+        if name in _NUMBER_NAMES and name not in self.start:
+            raise RefusedValue(f"{name} would be an input named {name!r} here, not"
+                               f" {_NUMBER_NAMES[name]}; for an input of that name give its"
+                               f" value, such as parse(..., {name}=1.0)")
 
     def call(self, name: str) -> Unit:
         if name not in self.callables:
