@@ -124,9 +124,10 @@ class Gate:
         return f"{type(self).__name__}({self.describe()})"
 
 
-def _times(local: float, tangent: float) -> float:
-    """local * tangent, where a zero tangent adds nothing even through an infinite local."""
-    return local * tangent if tangent else 0.0
+def _times(local: float, other: float) -> float:
+    """local * other (a tangent or a grad), where a zero on either side gives 0 even against an
+    infinity: a zero slope passes nothing back, and a zero change moves nothing forward."""
+    return local * other if local and other else 0.0
 
 
 class AddGate(Gate):
@@ -182,8 +183,8 @@ class MulGate(Gate):
     def backward(self) -> None:
         a, b = self.inputs
         dout = self._output().grad
-        a.grad += b.value * dout
-        b.grad += a.value * dout
+        a.grad += b.value * dout if b.value else 0.0  # 0 * inf: a zero slope passes nothing
+        b.grad += a.value * dout if a.value else 0.0
 
     def tangent(self, da: float, db: float) -> float:
         a, b = self.inputs
@@ -205,17 +206,16 @@ class DivGate(Gate):
     def backward(self) -> None:
         a, b = self.inputs
         dout = self._output().grad
-        a.grad += (1.0 / b.value) * dout
-        b.grad += self._divisor_slope() * dout
+        a.grad += dout / b.value
+        b.grad += _times(self._divisor_slope(), dout)
 
     def tangent(self, da: float, db: float) -> float:
-        return _times(1.0 / self.inputs[1].value, da) + _times(self._divisor_slope(), db)
+        return da / self.inputs[1].value + _times(self._divisor_slope(), db)
 
     def _divisor_slope(self) -> float:
-        """-a/b², or -(a/b)/b where b² underflows to 0 (b = 1e-200): ±inf, never an error."""
+        """-a/b² as -(a/b)/b: b² would lose digits or underflow at tiny b (x / x at 1e-160)."""
         a, b = self.inputs
-        square = b.value * b.value
-        return -a.value / square if square else -(a.value / b.value) / b.value
+        return -(a.value / b.value) / b.value
 
     def problem(self, name_of: NameOf | None = None) -> str | None:
         divisor = self.inputs[1]
@@ -274,8 +274,8 @@ class PowGate(Gate):
     def backward(self) -> None:
         (a,) = self.inputs
         dout = self._output().grad
-        if dout:  # inf * 0 would be NaN: no force means no gradient
-            a.grad += self._slope(a.value) * dout
+        if dout:  # inf * 0 would be NaN: no force, or a zero slope (n = 0), passes nothing
+            a.grad += _times(self._slope(a.value), dout)
 
     def tangent(self, da: float) -> float:
         return _times(self._slope(self.inputs[0].value), da)
@@ -295,9 +295,10 @@ class PowGate(Gate):
         try:
             math.pow(base, n)
         except ValueError:
-            name = unit_name(self.inputs[0], name_of)
+            unit = self.inputs[0]
             why = "0 to a negative power" if base == 0.0 else "a negative number to a fraction"
-            return f"{self.describe(name_of)} has no real value at {name} = {base:g} ({why})"
+            at = "" if isinstance(unit, Constant) else f" at {unit_name(unit, name_of)} = {base:g}"
+            return f"{self.describe(name_of)} has no real value{at} ({why})"
         except OverflowError:
             pass
         return None
@@ -420,8 +421,8 @@ class ExpGate(Gate):
     def backward(self) -> None:
         (a,) = self.inputs
         out = self._output()
-        if out.grad:  # inf * 0 would be NaN; no force means no gradient, even past overflow
-            a.grad += out.value * out.grad
+        # inf * 0 would be NaN: no force, or a slope that underflowed to 0, passes nothing
+        a.grad += _times(out.value, out.grad)
 
     def tangent(self, da: float) -> float:
         return _times(self._output().value, da)

@@ -173,9 +173,27 @@ def as_unit(x: Unit | float) -> Unit:
 
 def unit_name(unit: Unit, name_of: NameOf | None = None) -> str:
     """A unit's name for a formula: its own, else the circuit's (via `name_of`), else a
-    constant's value, else `?`."""
+    constant's value, else (outside a circuit) a wire's own formula, `(y - 1)`, two gates deep;
+    only an unnamed input outside any circuit is `?`."""
     if unit.name is not None:
         return unit.name
     if name_of is not None:
         return name_of(unit)
-    return format(unit.value, "g") if isinstance(unit, Constant) else "?"
+    return _formula(unit, _FORMULA_DEPTH)
+
+
+_FORMULA_DEPTH = 2  # gates a wire's formula shows before it writes … for what is further up
+
+
+def _formula(unit: Unit, depth: int) -> str:
+    """An unnamed unit outside a circuit as the formula that made it, `depth` gates deep."""
+    if unit.name is not None:
+        return unit.name
+    if isinstance(unit, Constant):
+        return format(unit.value, "g")
+    if unit.gate is None:
+        return "?"
+    if depth == 0:
+        return "…"
+    text = unit.gate.describe(lambda u: _formula(u, depth - 1))
+    return text if text.startswith(f"{unit.gate.symbol}(") else f"({text})"  # a call: no ( )
