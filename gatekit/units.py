@@ -63,8 +63,8 @@ class Unit:
     __slots__ = ("value", "grad", "name", "gate", "visit", "__weakref__")
 
     def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
-        if name is not None and not isinstance(name, str):
-            raise RefusedType(f"a Unit's name must be a string, not {type(name).__name__}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise RefusedType(f"a Unit's name must be a non-empty string (or None), not {name!r}")
         self.value = check_number(value, f"the value of Unit {name!r}" if name else "a value")
         self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a grad")
         self.name = name
