@@ -11,7 +11,7 @@ import numpy as np
 from ..circuit import Circuit
 from ..errors import RefusedValue
 from ..gates import Constant, Unit
-from ..ml.protocol import StepResult, diverged
+from ..ml.protocol import StepResult, as_points, diverged
 from .activations import Activation, Identity
 from .dense import Dense, as_matrix, check_shape, copy_into, descend
 from .losses import svm_loss
@@ -168,8 +168,7 @@ class MLP:
     def _hidden(self, points: np.ndarray) -> Iterator[tuple[Dense, np.ndarray, np.ndarray]]:
         """Each hidden layer with its z and a for the rows of `points` (examples as columns),
         in new arrays: the layers' own buffers, which backward needs, stay untouched."""
-        a = as_matrix("the points (transposed)", np.asarray(points, dtype=np.float64).T,
-                       self.sizes[0])
+        a = as_points(points, self.sizes[0]).T
         with np.errstate(over="ignore", invalid="ignore"):
             for layer in self.layers[:-1]:
                 z = layer.W @ a + layer.b
@@ -185,9 +184,10 @@ class MLP:
         """The hidden neurons whose slope f'(z) is 0 on every point (a relu never switched
         on): no gradient flows through them, so training can not bring them back."""
         names = [name for layer in self.hidden_names for name in layer]
-        dead = [np.all(layer.activation.derivative(z, a) == 0, axis=1)
-                for layer, z, a in self._hidden(points)]
-        return [name for name, flag in zip(names, np.concatenate(dead), strict=True) if flag]
+        dead = [np.all(np.broadcast_to(layer.activation.derivative(z, a), z.shape) == 0, axis=1)
+                for layer, z, a in self._hidden(points)]  # (identity's slope is a plain 1)
+        flags = np.concatenate(dead) if dead else []  # no hidden layer: no neuron to be dead
+        return [name for name, flag in zip(names, flags, strict=True) if flag]
 
     @property
     def hidden_names(self) -> list[list[str]]:

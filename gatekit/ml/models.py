@@ -20,6 +20,7 @@ from ..gates import Unit, check_number
 from .losses import check_label, hinge_cost, hinge_loss, pull_for, squared_hinge_pull
 from .protocol import (
     StepResult,
+    as_points,
     check_parameters,
     check_regularization,
     check_step_size,
@@ -261,7 +262,7 @@ class TwoLayerNet(PullTrainedModel):
     def _pre_activations(self, points: np.ndarray) -> np.ndarray:
         first = self._first_layer()
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging net scores ±inf
-            return np.asarray(points, dtype=float) @ first[:, :2].T + first[:, 2]
+            return as_points(points) @ first[:, :2].T + first[:, 2]
 
     def hidden_activations(self, points: np.ndarray) -> list[np.ndarray]:
         """The hidden neurons' outputs for an (n, 2) array: one (n, hidden) array in a list

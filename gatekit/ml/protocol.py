@@ -22,6 +22,7 @@ __all__ = [
     "check_step_size",
     "check_regularization",
     "check_parameters",
+    "as_points",
     "diverged",
     "refuse_divergence",
 ]
@@ -110,6 +111,22 @@ def check_regularization(regularization: object) -> float:
     if regularization < 0:
         raise RefusedValue(f"the regularization strength must be >= 0, not {regularization}")
     return regularization
+
+
+def as_points(points: object, inputs: int = 2) -> np.ndarray:
+    """Points for a model to look at as an (n, inputs) float array; one point, shape (inputs,),
+    is one row (what a learner means by it). Anything else is refused with its shape."""
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise RefusedValue(f"points must be numbers, an (n, {inputs}) array of rows, not"
+                           f" {type(points).__name__} {str(points)[:40]!r}") from None
+    if array.shape == (inputs,):
+        return array[np.newaxis, :]
+    if array.ndim != 2 or array.shape[1] != inputs:
+        raise RefusedValue(f"points must have shape (n, {inputs}), one row per point (or shape"
+                           f" ({inputs},) for one point), not {array.shape}")
+    return array
 
 
 def check_parameters(values: object, size: int) -> np.ndarray:

@@ -24,6 +24,15 @@ CAPTION = ("In the circuit, the wires of these Units are drawn thick and black; 
            "the weight's name is on yellow.")
 
 
+def _entry(entry: object) -> tuple[int, int, int]:
+    """An entry of dW as (layer, i, j), a list such as [1, 0, 0] too; anything else refused."""
+    if (isinstance(entry, tuple | list) and len(entry) == 3
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in entry)):
+        return tuple(entry)  # type: ignore[return-value]
+    raise RefusedValue(f"entry must be (layer, i, j) for the entry dW<layer>[i,j], such as"
+                       f" (1, 0, 0), not {entry!r}")
+
+
 class WeightGradientView(View):
     """Choose an entry of dW: the lines of its chain rule with their numbers, the Units it uses
     with their values and grads, and those Units lit in the circuit (thick black wires, the
@@ -45,6 +54,7 @@ class WeightGradientView(View):
         if missing:
             raise RefusedValue(f"the circuit has no input {missing[0]}: give the view "
                                f"model.to_circuit(x) of the same model")
+        entry = _entry(entry)
         if entry not in {value for _, value in options}:
             raise RefusedValue(f"there is no entry dW{entry[0]}[{entry[1]},{entry[2]}] in this "
                                f"model; layers count from 1")
