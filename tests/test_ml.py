@@ -366,8 +366,9 @@ def test_the_nets_hidden_outputs_take_one_point_as_one_row_and_refuse_wrong_shap
     assert one.shape == (1, 3)
     np.testing.assert_array_equal(one, net.hidden_activations([[0.5, -1.0]])[0])
     for bad, shown in ((np.zeros((4, 3)), r"\(4, 3\)"), (np.zeros(3), r"\(3,\)")):
+        said = rf"^points must have shape \(n, 2\).*not {shown}$"
         for method in (net.hidden_activations, net.dead_neurons, net.scores):
-            with pytest.raises(ValueError, match=rf"^points must have shape \(n, 2\).*not {shown}$"):
+            with pytest.raises(ValueError, match=said):
                 method(bad)
     with pytest.raises(ValueError, match="^points must be numbers"):
         net.scores("ab")
