@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
 from .errors import RefusedType, RefusedValue, refusal
-from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
-from .units import checked_result
+from .gates import GATE_TYPES, Constant, Gate, Unit, check_number, checked_result
 
 if TYPE_CHECKING:
     import networkx
@@ -58,8 +57,7 @@ class Circuit:
 
     def __init__(self, output: Unit) -> None:
         if not isinstance(output, Unit):
-            raise RefusedType(
-                f"a Circuit is built from its output Unit, not {type(output).__name__}")
+            raise RefusedType(f"a Circuit is built on its output Unit, not {type(output).__name__}")
         self.output = output
         self.gates, self._outputs, self._leaves = _topological_order(output)
         self._names: dict[Unit, str | int] | None = None

@@ -22,7 +22,7 @@ from .units import Constant, NameOf, Unit, as_unit, check_number, checked_result
 __all__ = [
     "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate", "MaxGate",
     "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "GATE_TYPES",
-    "Unit", "Constant", "check_number", "unit_name",  # from units, where they live
+    "Unit", "Constant", "check_number", "checked_result", "unit_name",  # (from units)
 ]
 
 class Gate:
