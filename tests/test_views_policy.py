@@ -19,6 +19,13 @@ from gatekit.widgets.strategies import StrategyComparison
 EVIL = '<img src=x onerror="alert(1)">'
 
 
+def planted_caller():
+    """A function in gatekit's own file that calls what it is given with no arguments."""
+    namespace: dict = {}
+    exec(compile("def call(function):\n    function()\n", base.__file__, "exec"), namespace)
+    return namespace["call"]
+
+
 def planted_bug(error: type[Exception], module=base):
     """A function whose code lives in a gatekit module's file and raises `error`: what a bug in
     gatekit's own code looks like to the error policy (which decides by where it was raised)."""
@@ -60,6 +67,10 @@ class Probe:
     def act_in_gatekit(self, error: type[Exception]) -> None:
         planted_bug(error)()
 
+    @shows_errors
+    def call_from_gatekit(self, function) -> None:
+        planted_caller()(function)
+
 
 # ----- the policy ---------------------------------------------------------------------------
 @pytest.mark.parametrize("error", [ValueError("x must be positive\nmore"),
@@ -89,6 +100,19 @@ def test_any_error_raised_in_the_learners_own_code_is_theirs(error):
     probe = Probe()
     assert probe.act(error) is None
     assert "bug" not in probe.message.text and probe.calls == ["stop", "show"]
+
+
+def test_gatekit_calling_a_learners_function_wrongly_is_theirs_its_own_a_bug():
+    def learners(value):
+        return value
+
+    probe = Probe()
+    assert probe.call_from_gatekit(learners) is None
+    assert probe.message.text.startswith("test_gatekit_calling_a_learners_function_wrongly_is"
+                                         "_theirs_its_own_a_bug.<locals>.learners() missing 1")
+    with pytest.raises(TypeError):
+        probe.call_from_gatekit(escape)  # gatekit's own function, called wrongly by gatekit
+    assert probe.message.text.startswith("gatekit has a bug (TypeError: escape() missing 1")
 
 
 def test_a_second_error_while_recovering_is_said_and_never_escapes():
@@ -270,8 +294,14 @@ class TypoBackward(NoBackward):
         self.inputs[0].grd += 2 * self.inputs[0].value * self.output.grad  # the typo under test
 
 
+class GradParameter(NoBackward):
+    def backward(self, grad):  # a parameter gatekit never passes: Python's TypeError at the call
+        self.inputs[0].grad += 2 * self.inputs[0].value * grad
+
+
 @pytest.mark.parametrize(("gate_class", "said"), [
     (NoBackward, "NoBackward needs a backward() method"),
+    (GradParameter, "GradParameter.backward() missing 1 required positional argument: 'grad'"),
     (TodoBackward, "write the backward next"),
     (TypoBackward, "'Unit' object has no attribute 'grd'"),
 ])
