@@ -336,3 +336,23 @@ def test_closed_views_leave_no_widget_class_behind():
     for _ in range(50):
         gk.explore(neuron()).close()
     assert picture_classes() - before < 10
+
+
+def test_every_deliberate_refusal_is_a_gatekit_refusal_and_still_the_builtin_kind():
+    from gatekit.errors import Refusal
+
+    cases = [
+        (lambda: gk.Unit(float("nan")), ValueError),
+        (lambda: gk.parse("x // 2"), ValueError),
+        (lambda: gk.Unit(1.0, name="x") / 0.0, ZeroDivisionError),
+        (lambda: gk.Gate().compute(), NotImplementedError),
+        (lambda: gk.layers.activations.Activation().gate(gk.Unit(1.0)), NotImplementedError),
+        (lambda: gk.exercises.get("zzzz"), KeyError),
+        (lambda: gk.layers.Dense(2, 1).backward(None), RuntimeError),
+        (lambda: gk.ml.TwoLayerNet(hidden=0), ValueError),
+        (lambda: gk.datasets.two_moons(n=1), ValueError),
+    ]
+    for make, kind in cases:
+        with pytest.raises(kind) as caught:
+            make()
+        assert isinstance(caught.value, Refusal), caught.value
