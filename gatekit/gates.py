@@ -52,8 +52,7 @@ class Gate:
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
         out = wire(self, tuple([as_unit(unit) for unit in units]))
-        if type(out.value) is not float or out.value != out.value:
-            out.value = checked_result(self, out.value)
+        out.value = checked_result(self, out.value)
         return out
 
     @property

@@ -43,6 +43,8 @@ def checked_result(gate: Gate, value: object) -> float:
     """What a gate's compute() returned, as a float: any real number (inf too, as exp gives), and
     NaN only from a built-in gate (inf - inf); a learner's gate returning None, a string, a
     complex number (`a.value ** 0.5` at -1) or NaN is refused, naming its class."""
+    if type(value) is float and value == value:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         shown = type(value).__name__ + (f" {value!r}" if isinstance(value, complex) else "")
     elif value == value or type(gate).__module__ == __package__ + ".gates":
