@@ -42,17 +42,20 @@ def check_number(value: object, what: str = "value") -> float:
 def checked_result(gate: Gate, value: object) -> float:
     """What a gate's compute() returned, as a float: any real number (inf too, as exp gives), and
     NaN only from a built-in gate (inf - inf); a learner's gate returning None, a string, a
-    complex number (`a.value ** 0.5` at -1) or NaN is refused, naming its class."""
+    complex number (`a.value ** 0.5` at -1) or NaN is refused, naming its class: a complex
+    number or NaN as a value with no real answer there (ValueError), anything else as a type."""
     if type(value) is float and value == value:
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        shown = type(value).__name__ + (f" {value!r}" if isinstance(value, complex) else "")
-    elif value == value or type(gate).__module__ == __package__ + ".gates":
-        return float(value)
-    else:
-        shown = "nan"
-    raise RefusedType(f"{type(gate).__name__}.compute returned {shown}, not a real number:"
-                      " compute should return the output's value")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if value == value or type(gate).__module__ == __package__ + ".gates":
+            return float(value)
+    number = isinstance(value, numbers.Complex) and not isinstance(value, bool)
+    refused = RefusedValue if number else RefusedType
+    shown = type(value).__name__ + (f" {value!r}" if isinstance(value, complex) else "")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        shown = "nan"  # the only real number refused
+    raise refused(f"{type(gate).__name__}.compute returned {shown}, not a real number:"
+                  " compute should return the output's value")
 
 
 class Unit:

@@ -149,22 +149,35 @@ class Returns(gk.Gate):
         self.inputs[0].grad += self.output.grad
 
 
-@pytest.mark.parametrize(("result", "shown"), [
-    (lambda a: a ** 0.5, r"complex \("),  # a.value ** 0.5 at a < 0
-    (lambda a: None if a < 0 else a, "NoneType"),
-    (lambda a: "oops" if a < 0 else a, "str"),
-    (lambda a: math.nan if a < 0 else a, "nan"),
+@pytest.mark.parametrize(("result", "kind", "shown"), [
+    (lambda a: a ** 0.5, ValueError, r"complex \("),  # a.value ** 0.5 at a < 0: no real value
+    (lambda a: math.nan if a < 0 else a, ValueError, "nan"),
+    (lambda a: None if a < 0 else a, TypeError, "NoneType"),
+    (lambda a: "oops" if a < 0 else a, TypeError, "str"),
 ])
-def test_every_forward_checks_what_a_learners_compute_returns(result, shown):
+def test_every_forward_checks_what_a_learners_compute_returns(result, kind, shown):
     gate_class = type("Slip", (Returns,), {"result": staticmethod(result)})
     x = gk.Unit(4.0, name="x")
     circuit = gk.Circuit(gate_class().forward(x) + 1.0)
-    with pytest.raises(TypeError, match=f"^Slip.compute returned {shown}.*not a real number"):
+    with pytest.raises(kind, match=f"^Slip.compute returned {shown}.*not a real number"):
         circuit.forward(x=-1.0)
     assert circuit.values() == {"x": 4.0}
     assert [unit.value for unit in circuit.units] == [4.0, 1.0, result(4.0), result(4.0) + 1]
-    with pytest.raises(TypeError, match="not a real number"):
+    with pytest.raises(kind, match="not a real number"):
         gate_class().forward(gk.Unit(-1.0))
+
+
+def test_views_stay_up_where_a_learners_gate_has_no_real_value():
+    from gatekit.widgets.landscape import Landscape
+
+    root = type("Root", (Returns,), {"result": staticmethod(lambda a: a ** 0.5)})
+    circuit = gk.Circuit(root().forward(gk.Unit(4.0, name="x")) + gk.Unit(1.0, name="y"))
+    explorer = gk.explore(circuit)
+    explorer.sliders["x"].value = -1.0
+    assert explorer.message.text.startswith("Root.compute returned complex")
+    assert explorer.sliders["x"].value == 4.0 and circuit.values() == {"x": 4.0, "y": 1.0}
+    landscape = Landscape(circuit, half_width=8.0)  # half its window has no real value
+    assert landscape.message.text == "" and circuit.values() == {"x": 4.0, "y": 1.0}
 
 
 def test_a_built_in_gate_may_still_give_nan():
