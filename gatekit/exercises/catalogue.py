@@ -20,10 +20,12 @@ from types import MappingProxyType
 
 from ..errors import RefusedKey, RefusedType, RefusedValue
 from .backward_check import check_backward, circuit_for
-from .running import shorten, show
+from .running import checked_count, shorten, show
 from .verdicts import CheckResult
 
-__all__ = ["Exercise", "EXERCISES", "get", "check"]
+__all__ = ["Exercise", "EXERCISES", "get", "check", "MAX_POINTS"]
+
+MAX_POINTS = 10_000  # under two seconds for a small expression: the most a check may take
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,7 @@ def check(
     TypeError; whatever it does when run -- a wrong gradient, an exception, a loop that runs
     past the time limit, a return that is not gradients -- is the verdict's message.
     """
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise RefusedValue(f"points must be a positive whole number, not {points!r}")
+    points = checked_count(points, "points", MAX_POINTS)
     title, expression = _title_and_expression(task)
     rng = random.Random(seed)
     try:

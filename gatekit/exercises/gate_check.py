@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..circuit import fmt
-from ..errors import RefusedType, RefusedValue
+from ..errors import RefusedType
 from ..gates import Gate, Unit
 from .backward_check import draw, draw_force
-from .running import LearnerCodeFailed, run, show
+from .running import LearnerCodeFailed, checked_count, run, show
 from .verdicts import CheckResult, Mismatch, Sample, at, close, guess_slip, where
 
 __all__ = ["check_gate", "GATE_TOLERANCE"]
@@ -59,11 +59,7 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
     verdict's message.
     """
     _refuse_non_gate(gate_class)
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise RefusedValue(f"points must be a positive whole number, not {points!r}")
-    if points > MAX_POINTS:
-        raise RefusedValue(f"points must be at most {MAX_POINTS:,}, not {points:,}: more points"
-                           " would take more than a few seconds and find nothing new")
+    points = checked_count(points, "points", MAX_POINTS)
     tolerance = GATE_TOLERANCE  # read before the learner's code runs
     title = gate_class.__name__
     rng = random.Random(seed)
