@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .circuit import fmt
-from .errors import RefusedType
+from .errors import RefusedType, RefusedValue
 from .gates import check_number
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def finite_differences(
     """
     h = check_number(h, "the step h")
     if h <= 0:
-        raise ValueError(f"the step h must be positive, not {h}")
+        raise RefusedValue(f"the step h must be positive, not {h}")
     start = circuit.values()
     grads = {}
     try:
@@ -142,7 +142,7 @@ def random_local_search(
     plus one to put the circuit back); a try where the circuit has no value is skipped.
     `on_try` sees each try's inputs."""
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
-        raise ValueError(f"iterations must be a whole number of tries, not {iterations!r}")
+        raise RefusedValue(f"iterations must be a whole number of tries, not {iterations!r}")
     tweak = check_number(tweak, "the tweak")
     rng = random.Random(seed)
     start = circuit.values()

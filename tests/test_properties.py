@@ -204,3 +204,28 @@ def test_every_line_of_explain_states_true_equations(circuit):
         if shared and "; running total" not in step.text:  # the last use: the sum is the grad
             total = float(step.text.rsplit(" = ", 1)[1])
             assert math.isclose(total, float(gk.circuit.fmt(step.unit.grad))), step.text
+
+
+@st.composite
+def overflowing_products(draw):
+    """A wire that overflows to ±inf times a wire whose slope is exactly 0 (y ** 0, relu below 0,
+    a constant 0 times y), with more gates after: the zero slope must pass nothing back."""
+    x, y = gk.Unit(draw(st.sampled_from([710.0, 1000.0, 1e300])), name="x"), gk.Unit(
+        draw(st.floats(min_value=-3.0, max_value=3.0, allow_nan=False)), name="y")
+    big = draw(st.sampled_from([gk.exp(x), x ** 3.0, x * x, -gk.exp(x)]))
+    flat = draw(st.sampled_from([y ** 0.0, gk.relu(y - 5.0) + 1.0, y * 0.0 + 2.0]))
+    out = big * flat if draw(st.booleans()) else flat * big
+    return gk.Circuit(out * draw(st.sampled_from([1.0, -2.0])) + y)
+
+
+@given(overflowing_products(), st.sampled_from([1.0, -1.0, 1e300]))
+def test_a_zero_slope_passes_no_nan_back_through_an_infinity(circuit, force):
+    grads = circuit.backward(force)
+    assert grads["y"] == force  # only the `+ y` reaches y
+    assert grads["y"] == circuit.forward_mode("y")[circuit.name_of(circuit.output)] * force
+
+
+def test_a_ratio_of_tiny_equal_numbers_has_slope_0_and_checks():
+    circuit = gk.parse("x / x", x=1e-160)
+    assert circuit.backward() == {"x": 0.0}
+    assert circuit.check_gradients().ok

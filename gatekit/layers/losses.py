@@ -29,7 +29,7 @@ def svm_loss(scores: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]
     scores = np.asarray(scores, dtype=np.float64)
     labels = _check_targets("the labels", labels, scores)
     if np.any(np.abs(labels) != 1.0):
-        raise ValueError(f"SVM labels must be -1 or +1, got the values {np.unique(labels)}")
+        raise RefusedValue(f"SVM labels must be -1 or +1, got the values {np.unique(labels)}")
     n = scores.shape[1]
     costs = hinge_cost(labels, scores)
     violated = costs > 0.0

@@ -15,9 +15,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..circuit import Circuit, CircuitError, fmt
+from ..errors import RefusedType, RefusedValue, blames_learner
 from ..gates import Unit
 from ..picture.surface import Surface, sample_surface, surface_background, surface_svg
-from .base import LEARNER_ERRORS, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
+from .base import MessageLine, PlayButton, SvgImage, View, escape, shows_errors
 from .sliders import FloatLogSlider, FloatSlider
 
 __all__ = ["Landscape"]
@@ -52,7 +53,7 @@ class Landscape(View):
         self.circuit = circuit if isinstance(circuit, Circuit) else _circuit_of(circuit)
         self.x_name, self.y_name = _two_inputs(self.circuit, x, y)
         if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 5:
-            raise ValueError(f"resolution must be a whole number >= 5, not {resolution!r}")
+            raise RefusedValue(f"resolution must be a whole number >= 5, not {resolution!r}")
         self.resolution = resolution
         self.half_width = _half_width(self.circuit, self.x_name, self.y_name, half_width)
         self.show_tries, self.show_probes = bool(show_tries), bool(show_probes)
@@ -151,7 +152,9 @@ class Landscape(View):
         circuit = self.circuit
         try:
             grads = circuit.backward(self.force)
-        except LEARNER_ERRORS as error:
+        except Exception as error:
+            if not blames_learner(error):
+                raise
             self.message.show_error(error)
             grads = {self.x_name: 0.0, self.y_name: 0.0}
         gradient = grads[self.x_name], grads[self.y_name]
@@ -225,8 +228,8 @@ class Landscape(View):
 
 def _circuit_of(unit: object) -> Circuit:
     if not isinstance(unit, Unit):
-        raise TypeError(f"a Landscape shows a Circuit (or its output Unit), not "
-                        f"{type(unit).__name__}")
+        raise RefusedType(f"a Landscape shows a Circuit (or its output Unit), not "
+                          f"{type(unit).__name__}")
     return Circuit(unit)
 
 
@@ -253,7 +256,7 @@ def _half_width(circuit: Circuit, x: str, y: str, given: float | None) -> float:
         start = circuit.values()
         return max(2.0, 1.5 * max(abs(start[x]), abs(start[y])))
     if isinstance(given, bool) or not isinstance(given, int | float) or not 0 < given < math.inf:
-        raise ValueError(f"half_width must be a positive number, not {given!r}")
+        raise RefusedValue(f"half_width must be a positive number, not {given!r}")
     return float(given)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..circuit import Circuit
+from ..errors import RefusedValue
 from .base import MessageLine, View, escape, shows_errors
 from .sliders import FloatLogSlider, IntSlider
 
@@ -89,7 +90,7 @@ def compare_strategies(
     gradient one per input plus one. Seeing the output after a gradient step is not counted.
     """
     if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
-        raise ValueError(f"tries must be a positive whole number, not {tries!r}")
+        raise RefusedValue(f"tries must be a positive whole number, not {tries!r}")
     start = circuit.values()
     before = circuit.forward()
     try:
