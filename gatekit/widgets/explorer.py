@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit
+from ..circuit import Circuit, fmt
 from ..gates import Unit
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
@@ -269,7 +269,7 @@ class CircuitExplorer(View):
         self.output_line.value = (
             f"<b>{escape(circuit.name_of(circuit.output))}</b> = "
             f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">'
-            f"{escape(f'{circuit.value:.4f}')}</span>"
+            f"{escape(fmt(circuit.value, 4))}</span>"
         )
         self.history_plot.show(sparkline_svg(self.history, *HISTORY_PLOT_SIZE))
         if trouble is None:
@@ -329,11 +329,15 @@ def _badge_html(circuit: Circuit) -> str:
 
 
 def _prediction_html(output: str, predicted: float, actual: float) -> str:
-    """The first-order prediction of a pull next to what the output really did."""
+    """The first-order prediction of a pull next to what the output really did (how far off
+    only when both are finite: an infinite change is off by no number)."""
+    off = actual - predicted
+    gap = (f"off by {fmt(off, 2, sign=True)}" if math.isfinite(off)
+           else "no finite difference between them")
     return (
         f"last pull: predicted change Σ ∂{escape(output)}/∂x · Δx = "
-        f"<b>{escape(f'{predicted:+.6f}')}</b>, actual change = "
-        f"<b>{escape(f'{actual:+.6f}')}</b> (off by {escape(f'{actual - predicted:+.2e}')})"
+        f"<b>{escape(fmt(predicted, 6, sign=True))}</b>, actual change = "
+        f"<b>{escape(fmt(actual, 6, sign=True))}</b> ({escape(gap)})"
     )
 
 

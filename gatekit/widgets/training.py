@@ -40,6 +40,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import imsave
 
+from ..circuit import fmt
 from ..gates import check_number
 from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
@@ -430,9 +431,9 @@ class TrainingExplorer(View):
         fraction_right, cost = score_data(self.model, self.points, self.labels)
         right = round(fraction_right * len(self.points))
         text = (f"iteration {len(self.history)} · accuracy {right}/{len(self.points)} · "
-                f"mean hinge cost {cost:.3f}")
+                f"mean hinge cost {fmt(cost, 3)}")
         if self.last_step is not None:
-            text += f" · loss of the last step {self.last_step.loss:.3f}"
+            text += f" · loss of the last step {fmt(self.last_step.loss, 3)}"
         if self.neurons is not None:
             text += f" · {self.neurons.dead_text()}"
         return text
