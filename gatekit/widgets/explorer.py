@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -71,9 +71,11 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
     """A FloatSlider per input of the circuit, each made the first time it is asked for, so a
     1000-input explorer does not build 1000 sliders it may never show."""
 
-    def __init__(self, circuit: Circuit, on_move: Any) -> None:
+    def __init__(self, circuit: Circuit, on_move: Any,
+                 on_note: Callable[[str], None] | None = None) -> None:
         self._circuit = circuit
         self._on_move = on_move  # called as on_move(name, change) when a slider moves
+        self._on_note = on_note  # told why a typed value was refused or moved to an end
         self._made: dict[str, widgets.FloatSlider] = {}
 
     def __getitem__(self, name: str) -> widgets.FloatSlider:
@@ -85,6 +87,8 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
             _set_range(slider, *slider_range(value))
             slider.value = value
             slider.observe(functools.partial(self._on_move, name), names="value")
+            if self._on_note is not None:
+                slider.on_note(self._on_note)
             self._made[name] = slider
         return slider
 
@@ -131,7 +135,7 @@ class CircuitExplorer(View):
         n_inputs = len(circuit.inputs)
         self._checks_every_event = (2 * n_inputs + 1) * max(1, len(circuit)) <= CHECK_BUDGET
 
-        self.sliders = SliderMap(circuit, self._on_slider)
+        self.sliders = SliderMap(circuit, self._on_slider, self.message.show)
         self.chooser: widgets.Dropdown | None = None
         self.slider_box = widgets.VBox()
         if n_inputs > SLIDER_LIMIT:
@@ -151,6 +155,8 @@ class CircuitExplorer(View):
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
                                           tooltip="one step of the inputs along their grads")
         self.pull_button.on_click(lambda _: self.pull())
+        for control in (self.force, self.step_size):
+            control.on_note(self.message.show)
         self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="keep pulling")
         self.play.observe(self._on_play, names="value")

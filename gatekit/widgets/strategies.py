@@ -169,6 +169,7 @@ class StrategyComparison(View):
         self.table: StrategyTable | None = None  # None while the settings give no table
         for control in (self.tries, self.tweak, self.step_size):
             control.observe(lambda change: self.update(), names="value")
+            control.on_note(self.message.show)  # a typed value refused or moved to an end
         self.children = [self.tries, self.tweak, self.step_size, self.table_view,
                          self.message.widget]
         self.update()

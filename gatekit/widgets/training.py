@@ -267,6 +267,8 @@ class TrainingExplorer(View):
             value=per_frame, min=1, max=max(50, per_frame), description="per frame",
             tooltip="iterations per Step or Play frame",
         )
+        for control in (self.step_size, self.regularization, self.iterations_per_frame):
+            control.on_note(self.message.show)  # a typed value refused or moved to an end
         self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="train")
         self.play.observe(self._on_play_tick, names="value")
