@@ -10,13 +10,13 @@ the passes it runs. Gradients by trying values live in `numerical`, saving in `s
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
+from .numbers import fmt
 
 if TYPE_CHECKING:
     import networkx
@@ -31,25 +31,6 @@ _SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
 
 class CircuitError(RefusedValue):
     """A circuit that cannot be built or run as asked (a cycle, clashing names, …)."""
-
-
-FIXED_BELOW = 1e6  # a readout with decimals writes numbers this large in exponent notation
-
-
-def fmt(x: float, decimals: int | None = None, sign: bool = False) -> str:
-    """A number as a person writes it, and never longer than a readout line: by default four
-    significant digits (-3 not -3.0, 1.014e+304); with `decimals`, that many decimals (0.8808),
-    in exponent notation when the number is 1e6 or more or would show as zero (1.0142e+304,
-    5.0000e-07). `sign` writes + on positive numbers. inf and nan are written as such."""
-    plus = "+" if sign else ""
-    x = x + 0.0  # -0.0 becomes 0.0: a readout never shows a signed zero
-    if decimals is None:
-        text = f"{x:{plus}.4g}"
-    elif x != 0 and math.isfinite(x) and not 10.0**-decimals <= abs(x) < FIXED_BELOW:
-        text = f"{x:{plus}.{decimals}e}"
-    else:
-        text = f"{x:{plus}.{decimals}f}"
-    return text
 
 
 class BackwardStep(NamedTuple):
