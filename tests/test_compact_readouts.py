@@ -80,3 +80,16 @@ def test_the_training_status_writes_a_huge_cost_in_exponent_notation():
     status = TrainingExplorer(model, points, labels)._status_text()
     assert "e+149" in status
     assert len(status) < 120
+
+
+def test_a_huge_input_gets_a_slider_that_reads_in_exponent_notation():
+    explorer = gk.explore(gk.parse("x * y", x=3e7, y=1.0))
+    assert explorer.sliders["x"].readout_format == ".4g"
+    assert gk.explore(gk.parse("x * y", x=3.0, y=1.0)).sliders["x"].readout_format == ".3f"
+
+
+def test_the_stepper_narrates_huge_values_compactly():
+    stepper = gk.widgets.BackpropStepper(gk.parse("exp(x) * y", x=700.0, y=2.0))
+    stepper.next()
+    assert "1.014e+304" in stepper.sentence.value
+    assert max(len(word) for word in stepper.sentence.value.split()) < 40

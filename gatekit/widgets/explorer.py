@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from ..circuit import Circuit, fmt
 from ..gates import Unit
+from ..numbers import FIXED_BELOW
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
 from .base import (
@@ -53,7 +54,7 @@ def _set_range(slider: widgets.FloatSlider, low: float, high: float) -> None:
     slider.max = high
     span = high - low
     slider.step = FINE_STEP if span <= 1e4 else 10.0 ** (math.floor(math.log10(span)) - 4)
-    slider.readout_format = ".3f" if max(abs(low), abs(high)) < 1e6 else ".4g"
+    slider.readout_format = ".3f" if max(abs(low), abs(high)) < FIXED_BELOW else ".4g"
 
 
 def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
