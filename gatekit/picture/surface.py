@@ -11,10 +11,9 @@ mark outside the window is clipped to the plot or left out.
 
 from __future__ import annotations
 
-import itertools
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -23,7 +22,7 @@ from ..errors import blames_learner
 
 __all__ = [
     "Surface", "sample_surface", "surface_background", "surface_svg", "contour_segments",
-    "SURFACE_COLOURS", "window_half_width",
+    "SURFACE_COLOURS", "window_half_width", "Trail",
 ]
 
 Point = tuple[float, float]
@@ -40,6 +39,7 @@ CONTOUR_LEVELS = 8
 RELATIVE_NARROWEST = 1e-9
 NARROWEST = 1e-300
 LARGEST = sys.float_info.max
+TRAIL_LENGTH = 1000  # the path of pulls shows this many latest steps
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
 
 
@@ -259,12 +259,13 @@ def surface_svg(
     height: int,
     point: Point,
     gradient: Point,
-    path: Sequence[Point] = (),
+    trail: str = "",
     tries: Sequence[Point] = (),
     probes: Sequence[Point] = (),
     description: str = "",
 ) -> str:
-    """The whole picture: the kept background, then the path, overlays, point and arrow."""
+    """The whole picture: the kept background, then the path of pulls (`trail`, path data
+    from a `Trail`), overlays, point and arrow."""
     frame = Frame(surface, width, height)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -279,7 +280,6 @@ def surface_svg(
     for x, y in (frame.px(p) for p in probes if frame.contains(p)):
         parts.append(f'<path d="M{x - 4:.1f},{y:.1f}h8M{x:.1f},{y - 4:.1f}v8" '
                      f'stroke="{OVERLAY_COLOUR}" stroke-width="1.5"/>')
-    trail = "".join(_visible_path(frame, path))
     if trail:
         parts.append(f'<path d="{trail}" fill="none" stroke="{MARK_COLOUR}" '
                      f'stroke-width="2" stroke-dasharray="4 2"/>')
@@ -292,20 +292,49 @@ def surface_svg(
     return "".join(parts)
 
 
-def _visible_path(frame: Frame, path: Sequence[Point]) -> Iterator[str]:
-    """The path of pulls as SVG path commands, each step clipped to the window: a step that
-    leaves the window and comes back starts a new piece where it re-enters."""
-    pen = ""  # where the last drawn piece ended, as written ('' when it left the window)
-    for start, end in itertools.pairwise(path):
-        piece = frame.clip(start, end)
+class Trail:
+    """The path of pulls over one window as SVG path data, built as the path grows (an event
+    adds its one step, not the whole path again): each step clipped to the window, a step that
+    leaves and comes back starting a new piece, a step that stays on its pixel left out."""
+
+    def __init__(self, surface: Surface, width: int, height: int) -> None:
+        self.surface = surface
+        self._frame = Frame(surface, width, height)
+        self._commands: list[str] = []
+        self._pen = ""  # where the last piece ended, as written ('' when it left the window)
+        self._last: Point | None = None
+        self.points = 0  # how many points of the path are drawn
+
+    def extend(self, path: Sequence[Point]) -> str:
+        """Draw the points of `path` not drawn yet; the path data so far. A new Trail starts
+        from the path's latest TRAIL_LENGTH steps, so a new window costs the same however long
+        Play has run."""
+        for point in path[max(self.points, len(path) - TRAIL_LENGTH - 1):]:
+            if self._last is not None:
+                self._step(self._last, point)
+            self._last = point
+        self.points = len(path)
+        return "".join(self._commands)
+
+    def _step(self, start: Point, end: Point) -> None:
+        frame, xs, ys = self._frame, self.surface.xs, self.surface.ys
+        if frame.contains(start) and frame.contains(end):
+            piece: tuple[Point, Point] | None = (frame.px(start), frame.px(end))
+        elif ((start[0] < xs[0] and end[0] < xs[0]) or (start[0] > xs[-1] and end[0] > xs[-1])
+                or (start[1] < ys[0] and end[1] < ys[0])
+                or (start[1] > ys[-1] and end[1] > ys[-1])):
+            piece = None  # both ends beyond the same edge
+        else:
+            piece = frame.clip(start, end)
         if piece is None:
-            pen = ""
-            continue
-        (x1, y1), (x2, y2) = piece
-        if pen != f"{x1:.1f},{y1:.1f}":
-            yield f"M{x1:.1f},{y1:.1f}"
-        yield f"L{x2:.1f},{y2:.1f}"
-        pen = f"{x2:.1f},{y2:.1f}" if frame.contains(end) else ""
+            self._pen = ""
+            return
+        begin, finish = ("{:.1f},{:.1f}".format(*p) for p in piece)
+        if self._pen != begin:
+            self._commands.append(f"M{begin}")
+        if finish != begin:
+            self._commands.append(f"L{finish}")
+        self._pen = finish if self._frame.contains(end) else ""
 
 
 def _arrow(frame: Frame, point: Point, gradient: Point) -> str:

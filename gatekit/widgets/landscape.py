@@ -20,6 +20,7 @@ from ..errors import RefusedType, RefusedValue
 from ..gates import Unit
 from ..picture.surface import (
     Surface,
+    Trail,
     sample_surface,
     surface_background,
     surface_svg,
@@ -37,6 +38,7 @@ PLAY_INTERVAL_MS = 250
 # (301² was 6 MB an event, and 4 s to sample); 1,000 tries of random search ~20 ms an event.
 MAX_RESOLUTION = 101
 MAX_TRIES = 1000
+WINDOW_GROWTH = 2.0  # a window recentred after a pull is this many times the pull's reach wide
 
 
 class Landscape(View):
@@ -74,6 +76,7 @@ class Landscape(View):
         self.force = _force(force)
         self.start = self.circuit.values()  # what Reset restores
         self.path: list[tuple[float, float]] = [self.point]
+        self._trail: Trail | None = None  # the path as drawn on the current surface
         self.message = MessageLine()
         self._window_half_width = self.half_width  # grows when pulls run away (see _window)
         self._surface: Surface | None = None
@@ -127,7 +130,7 @@ class Landscape(View):
         """Stop playing, restore the starting values and the first window, clear the path."""
         self._stop()
         self.circuit.forward(**self.start)
-        self.path = [self.point]
+        self.path, self._trail = [self.point], None
         self._window_half_width, self._surface = self.half_width, None
         self._show()
 
@@ -139,7 +142,7 @@ class Landscape(View):
     @shows_errors
     def _set_input(self, name: str, value: float) -> None:
         self.circuit.forward(**{name: value})
-        self.path = [self.point]  # a new start: the old path no longer leads here
+        self.path, self._trail = [self.point], None  # a new start: the old path leads nowhere
         self._show()
 
     # ----- rendering ----------------------------------------------------------------------
@@ -165,10 +168,12 @@ class Landscape(View):
         surface = self._current_surface()
         self._follow_circuit(surface)
         tries, probes = self._overlays()
+        if self._trail is None or self._trail.surface is not surface:
+            self._trail = Trail(surface, *SIZE)
         self.drawing.show(surface_svg(
             self._background, surface, *SIZE, point=self.point,
-            gradient=self._gradient or (0.0, 0.0), path=self.path, tries=tries, probes=probes,
-            description=self.describe(),
+            gradient=self._gradient or (0.0, 0.0), trail=self._trail.extend(self.path),
+            tries=tries, probes=probes, description=self.describe(),
         ))
         output = escape(circuit.name_of(circuit.output))
         gx, gy = (("unknown", "unknown") if self._gradient is None else
@@ -212,8 +217,9 @@ class Landscape(View):
 
     def _window(self, surface: Surface | None) -> tuple[float, float]:
         """The centre of the next window. A point that left the window (only a pull can take
-        it out: the sliders span the window) gets a window centred on it, widened to its
-        distance from the old centre, so a Play that runs away is followed at its own scale
+        it out: the sliders span the window) gets a window centred on it, widened to twice its
+        distance from the old centre (the way it came stays in view), so a Play that runs away
+        is followed at its own scale
         (as the explorer's slider ranges grow with their values) until the numbers overflow
         and the pull itself is refused; Reset brings back the first window."""
         point = self.point
@@ -224,7 +230,7 @@ class Landscape(View):
             return centre
         distance = max(abs(point[0] / 2 - centre[0] / 2), abs(point[1] / 2 - centre[1] / 2)) * 2
         self._window_half_width = window_half_width(
-            point, max(self._window_half_width, distance))
+            point, max(self._window_half_width, WINDOW_GROWTH * distance))
         return point
 
     def _overlays(self) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
