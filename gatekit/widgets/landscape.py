@@ -45,7 +45,16 @@ class Landscape(View):
     """The output over inputs `x` and `y` (the others held at their values): bands and
     contour lines, the point, the gradient arrow; sliders for the two inputs, Pull / Play /
     Reset with the path of the pulls drawn, and optional overlays of random local search's
-    tries and the numerical gradient's probes."""
+    tries and the numerical gradient's probes.
+
+    The sliders span the window. A pull that leaves it (Play running away, say) moves the window
+    onto the point and widens it, so the picture follows the point at its own scale as the
+    explorer's slider ranges do; when the numbers overflow the pull is refused, Play stops and
+    the message says why. Reset restores the first window. Settings are honoured or refused
+    here with a sentence: a step size beyond the slider's first range widens it; `resolution`
+    and `tries` are capped (MAX_RESOLUTION, MAX_TRIES) so an event stays within ~50 ms; a
+    `half_width` too narrow for the floats at the point is drawn a little wider.
+    """
 
     def __init__(
         self,
