@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from typing import Any
 
 import ipywidgets as widgets
@@ -319,9 +320,9 @@ def _whole(value: object, what: str, low: int, high: int, why: str) -> int:
 
 def _force(value: object) -> float:
     """The force on the output: any finite number (a negative one pulls the output down)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise RefusedType(f"force must be a number, not {type(value).__name__} ({value!r})")
-    if not math.isfinite(value):
+    if not math.isfinite(float(value)):
         raise RefusedValue(f"force must be a finite number, not {value!r}")
     return float(value)
 
