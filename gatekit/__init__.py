@@ -30,6 +30,7 @@ from .gates import (
 )
 from .numerical import GradientCheck
 from .parse import parse
+from .pathsum import count_paths, paths
 
 __version__ = "0.1.0"
 
@@ -37,7 +38,7 @@ __all__ = [
     "Unit", "Constant", "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate",
     "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate",
     "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "tanh",
-    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse",
+    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse", "paths", "count_paths",
     "draw", "explore", "widgets", "datasets", "ml", "layers", "exercises",
 ]
 

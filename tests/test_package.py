@@ -13,7 +13,8 @@ def test_import_gatekit_does_not_load_matplotlib_or_ipywidgets():
     assert loaded_after(code, ("matplotlib", "ipywidgets", "networkx", "numpy")) == []
 
 
-CORE = ("units", "gates", "collector", "circuit", "numerical", "serialise", "parse", "functions")
+CORE = ("units", "gates", "collector", "circuit", "numerical", "serialise", "parse", "functions",
+        "pathsum")
 
 
 def test_core_modules_never_import_drawing_widget_or_array_libraries():
