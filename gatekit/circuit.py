@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import collector
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
+from .narration import fmt, narrate
 
 if TYPE_CHECKING:
     import networkx
@@ -30,12 +31,6 @@ _SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
 
 class CircuitError(RefusedValue):
     """A circuit that cannot be built or run as asked (a cycle, clashing names, …)."""
-
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: -3 not -3.0, four significant digits."""
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
 
 
 class BackwardStep(NamedTuple):
@@ -276,27 +271,14 @@ class Circuit:
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
         """The backward pass as steps, in the order backward runs them (runs it, too).
 
-        A wire that a gate uses twice (`a * a`) gets one step per use, and every `+=` step says
-        the running total so far."""
+        Each step's text names the local factor by its gate (`∂(q * z)/∂q = z`); a wire used
+        more than once gets a step per use with its running total, then the sum (`narration`)."""
         self.backward(force)
         out = self.name_of(self.output)
         steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
-        so_far: dict[int, float] = {id(self.output): force}
-        for gate, gate_out in zip(reversed(self.gates), reversed(self._outputs), strict=True):
-            for unit, local in gate.uses():
-                if isinstance(unit, Constant):
-                    continue
-                contribution = gate_out.grad * local
-                sign = "+=" if id(unit) in so_far else "="
-                via, to = self.name_of(gate_out), self.name_of(unit)
-                text = (
-                    f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
-                    f" = {fmt(gate_out.grad)} * {fmt(local)} = {fmt(contribution)}"
-                )
-                so_far[id(unit)] = so_far.get(id(unit), 0.0) + contribution
-                if sign == "+=":
-                    text += f" (so far {fmt(so_far[id(unit)])} in all)"
-                steps.append(BackwardStep(gate, unit, gate_out.grad, local, text))
+        gates = zip(reversed(self.gates), reversed(self._outputs), strict=True)
+        steps += [BackwardStep(gate, unit, upstream, local, text)
+                  for gate, unit, upstream, local, text in narrate(gates, self.name_of, out)]
         return steps
 
     def explain(self) -> list[str]:
@@ -445,3 +427,4 @@ def _name_units(
         if wire.name is None and wire not in given:
             given[wire] = next(wire_numbers)
     return inputs, given
+

@@ -34,8 +34,8 @@ def test_explain_and_describe_name_it_by_its_symbol():
     assert circuit.describe(circuit.gates[0]) == "sq(x)"
     assert circuit.explain() == [
         "df/df = 1",
-        "df/ds = df/df * df/ds = 1 * 2 = 2",
-        "df/dx = df/ds * ds/dx = 2 * 6 = 12",
+        "df/ds = df/df · ∂(s * 2)/∂s = 1 · 2 = 2",
+        "df/dx = df/ds · ∂sq(x)/∂x = 2 · 6 = 12",
     ]
     assert repr(circuit.gates[0]) == "Square(sq(x))"
 

@@ -179,3 +179,26 @@ def test_every_reachable_state_round_trips_through_json(circuit):
     rebuilt = gk.Circuit.from_dict(json.loads(json.dumps(saved)))
     assert same_state(rebuilt.to_dict(), saved)
     assert rebuilt.names == circuit.names
+
+
+@given(random_circuits())
+def test_every_line_of_explain_states_true_equations(circuit):
+    """Each step's local factor, written as a formula over the circuit's names, has the value
+    the line gives it; the product is upstream times local; a shared wire's last use sums to its
+    grad (issue 21: no line may state a false equation)."""
+    steps = circuit.backward_steps()
+    values = {name: unit.value for name, unit in zip(circuit.names, circuit.units, strict=True)}
+    for step in steps[1:]:
+        shared = step.text.startswith("from the ")  # else `df/dx = ` and the chain
+        chain = step.text.split(": ", 1)[1].split("; ")[0] if shared else \
+            step.text.split(" = ", 1)[1]
+        parts = chain.split(" = ")
+        assert parts[-1] == gk.circuit.fmt(step.upstream * step.local), step.text
+        assert parts[-2] == f"{gk.circuit.fmt(step.upstream)} · {gk.circuit.fmt(step.local)}"
+        if len(parts) == 4:  # upstream · formula: the formula's value is the local factor
+            formula = parts[1].split(" · ", 1)[1].replace("·", "*")
+            local = eval(formula, {"__builtins__": {}}, values)  # noqa: S307 - names only
+            assert math.isclose(local, step.local, rel_tol=1e-9, abs_tol=1e-12), step.text
+        if shared and "; running total" not in step.text:  # the last use: the sum is the grad
+            total = float(step.text.rsplit(" = ", 1)[1])
+            assert math.isclose(total, float(gk.circuit.fmt(step.unit.grad))), step.text
