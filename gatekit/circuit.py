@@ -10,10 +10,11 @@ the passes it runs. Gradients by trying values live in `numerical`, saving in `s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
+from .engine_adapter import from_engine
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
 from .narration import fmt, narrate
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     from .numerical import GradientCheck
 
-__all__ = ["Circuit", "BackwardStep", "CircuitError", "fmt"]
+__all__ = ["Circuit", "BackwardStep", "CircuitError", "fmt", "wiring_graph"]
 
 _GATE_KIND = {gate_type: kind for kind, gate_type in GATE_TYPES.items()}
 _SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
@@ -246,26 +247,11 @@ class Circuit:
 
     # ----- looking at it --------------------------------------------------------------------
     def to_networkx(self) -> networkx.DiGraph:
-        """A DiGraph with a node per Unit and per gate, edges in the direction values flow.
-
-        Unit nodes are `("unit", i)` with `i` the index in `units`; gate nodes `("gate", j)`.
-        A gate's `op` is its kind (`"mul"`), or its class name for a learner's own gate.
-        """
-        import networkx
-
-        graph = networkx.DiGraph()
-        index = {id(unit): i for i, unit in enumerate(self.units)}
-        for i, unit in enumerate(self.units):
-            graph.add_node(
-                ("unit", i), kind="unit", label=self.name_of(unit), value=unit.value,
-                grad=unit.grad, constant=isinstance(unit, Constant), unit=unit,
-            )
-        for j, (gate, gate_output) in enumerate(zip(self.gates, self._outputs, strict=True)):
-            op = _GATE_KIND.get(type(gate), type(gate).__name__)
-            graph.add_node(("gate", j), kind="gate", label=gate.symbol, op=op, gate=gate)
-            for unit in gate.inputs:
-                graph.add_edge(("unit", index[id(unit)]), ("gate", j))
-            graph.add_edge(("gate", j), ("unit", index[id(gate_output)]))
+        """A DiGraph with a node per Unit (`("unit", i)`, i its index in `units`) and per gate
+        (`("gate", j)`), edges in the direction values flow. A gate's `op` is its kind (`"mul"`),
+        or its class name for a learner's own gate."""
+        graph = wiring_graph(self.units, self.gates)
+        graph.add_nodes_from((("unit", i), {"label": name}) for i, name in enumerate(self.names))
         return graph
 
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
@@ -305,6 +291,8 @@ class Circuit:
 
         return cls(from_dict(data))
 
+    from_engine = classmethod(from_engine)  # a learner's own engine graph: see engine_adapter
+
     # ----- checks ---------------------------------------------------------------------------
     def _check_names(self, names: Iterable[str]) -> None:
         unknown = [name for name in names if name not in self.inputs]
@@ -335,6 +323,24 @@ class Circuit:
         from .picture.svg import circuit_repr_svg
 
         return circuit_repr_svg(self)
+
+
+def wiring_graph(units: Sequence[Unit], gates: Sequence[Gate]) -> networkx.DiGraph:
+    """`Circuit.to_networkx`'s graph of `gates` and `units` (all their inputs and outputs), but
+    without unit labels, so part of a circuit has one too; networkx is loaded on first use."""
+    import networkx
+
+    graph, index = networkx.DiGraph(), {id(unit): i for i, unit in enumerate(units)}
+    graph.add_nodes_from((("unit", i), {"kind": "unit", "value": unit.value, "grad": unit.grad,
+                          "constant": isinstance(unit, Constant), "unit": unit})
+                         for i, unit in enumerate(units))
+    for j, gate in enumerate(gates):
+        op = _GATE_KIND.get(type(gate), type(gate).__name__)
+        graph.add_node(("gate", j), kind="gate", label=gate.symbol, op=op, gate=gate)
+        for unit in gate.inputs:
+            graph.add_edge(("unit", index[id(unit)]), ("gate", j))
+        graph.add_edge(("gate", j), ("unit", index[id(gate.output)]))
+    return graph
 
 
 def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit], list[Unit]]:

@@ -1,5 +1,6 @@
-"""`gk.draw`: a circuit as a matplotlib figure, for print and papers, drawn from the same layout,
-colours and texts as the SVG views (gatekit/picture).
+"""`gk.draw`: a circuit as a matplotlib figure, for print and papers: its networkx graph drawn
+by networkx's drawing functions at the positions, colours and texts of the SVG views
+(gatekit/picture).
 
 Every wire shows its Unit's name, its value above and its grad (marked ∇) below; the wire's
 width and strength grow with |grad|, its colour and dashes give the sign.
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import networkx as nx
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
 from .circuit import Circuit
@@ -53,45 +54,61 @@ def draw(circuit: Circuit, ax: Axes | None = None) -> Axes:
 
 
 def _draw_on(ax: Axes, circuit: Circuit, layout: CircuitLayout, fit: float) -> None:
-    """Wires, gates, texts and legend of the circuit on `ax`, in grid units with y pointing
-    down; `fit` shrinks every font and line with the figure."""
-    shown = wires(circuit)
-    scale = layout.scale * fit
-    font = layout.font_points() * fit
-    pieces = [(start, end) for _, start, end in layout.segments]
+    """The circuit's networkx graph drawn on `ax` by networkx's drawing functions at the
+    layout's positions (grid units, y pointing down), then the legend; `fit` shrinks every
+    font and line with the figure."""
+    graph, shown, at = circuit.to_networkx(), wires(circuit), layout.positions
+    scale, font = layout.scale * fit, layout.font_points() * fit
     looks = [shown[unit] for unit, _, _ in layout.segments]
-    ax.add_collection(LineCollection(
-        pieces, colors=[to_rgba(w.colour, w.opacity) for w in looks],
-        linewidths=[w.width * scale for w in looks], zorder=1,
-        linestyles=["--" if w.dashed else "-" for w in looks],
-    ))
-    if layout.gates:
-        diameter = 2 * GATE_RADIUS_INCHES * 72 * scale
-        xs, ys = zip(*layout.gates, strict=True)
-        ax.scatter(xs, ys, s=diameter**2, facecolors="white", edgecolors=NAME_COLOUR,
-                   linewidths=1.2 * fit, zorder=2)
-    text = partial(ax.text, ha="center", va="center", fontsize=font, zorder=3, usetex=False,
-                   parse_math=False)
-    for gate, (x, y) in zip(circuit.gates, layout.gates, strict=True):
-        text(x, y, gate.symbol, fontsize=font * 1.25)
-    label_box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"}
-    for wire, (x, y) in zip(shown, layout.units, strict=True):
-        if wire.constant:
-            text(x, y, wire.value_text, fontsize=font * 0.9, color=CONSTANT_COLOUR, bbox=label_box)
-            continue
-        text(x, y, wire.name, color=NAME_COLOUR, fontweight="bold", bbox=label_box)
-        text(x, y - VALUE_OFFSET_ROWS, wire.value_text, va="bottom", color=VALUE_COLOUR)
-        text(x, y + VALUE_OFFSET_ROWS, wire.grad_text, va="top", color=GRAD_COLOUR)
+    nx.draw_networkx_edges(
+        graph, at, edgelist=list(layout.edges), arrows=False, ax=ax,
+        edge_color=[to_rgba(w.colour, w.opacity) for w in looks],
+        width=[w.width * scale for w in looks], style=["--" if w.dashed else "-" for w in looks],
+    )
+    gates = [("gate", j) for j in range(len(layout.gates))]
+    circles = nx.draw_networkx_nodes(graph, at, nodelist=gates, ax=ax, node_color="white",
+                                     node_size=(2 * GATE_RADIUS_INCHES * 72 * scale) ** 2,
+                                     edgecolors=NAME_COLOUR, linewidths=1.2 * fit)
+    circles.set_zorder(2)  # over the wires
+    labels = partial(_literal_labels, graph, ax=ax, font_size=font)
+    labels(at, {node: graph.nodes[node]["label"] for node in gates}, font_size=font * 1.25)
+    units = [(("unit", i), wire) for i, wire in enumerate(shown)]
+    wired = [(node, wire) for node, wire in units if not wire.constant]
+    labels(at, {node: wire.value_text if wire.constant else wire.name for node, wire in units},
+           font_size={node: font * (0.9 if wire.constant else 1.0) for node, wire in units},
+           font_color={node: CONSTANT_COLOUR if wire.constant else NAME_COLOUR
+                       for node, wire in units},
+           font_weight={node: "normal" if wire.constant else "bold" for node, wire in units},
+           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+    for shift, colour, text, align in ((-VALUE_OFFSET_ROWS, VALUE_COLOUR, "value_text", "bottom"),
+                                       (VALUE_OFFSET_ROWS, GRAD_COLOUR, "grad_text", "top")):
+        labels({node: (at[node][0], at[node][1] + shift) for node, _ in wired},
+               {node: getattr(wire, text) for node, wire in wired},
+               font_color=colour, verticalalignment=align)
+    _draw_legend(ax, layout, scale, font)
+    left, right = layout.x_limits
+    top, bottom = layout.y_limits
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
+    ax.set_axis_off()
+
+
+def _literal_labels(graph: nx.DiGraph, at: dict, labels: dict, **style: object) -> None:
+    """networkx's node labels, drawn as written: a `$` in a name is a dollar sign, never
+    mathtext or TeX."""
+    for text in nx.draw_networkx_labels(graph, at, labels, **style).values():
+        text.set_parse_math(False)
+        text.set_usetex(False)
+
+
+def _draw_legend(ax: Axes, layout: CircuitLayout, scale: float, font: float) -> None:
+    """The legend above the circuit, as the SVG pictures draw it."""
     for item in legend(layout):
         if isinstance(item, LegendLine):
             (x1, y1), (x2, y2) = item.start, item.end
             ax.plot([x1, x2], [y1, y2], color=item.colour, linewidth=item.width * scale,
                     linestyle="--" if item.dashed else "-", solid_capstyle="butt")
         else:
-            text(item.x, item.y, item.text, ha="left" if item.anchor == "start" else "center",
-                 color=item.colour)
-    left, right = layout.x_limits
-    top, bottom = layout.y_limits
-    ax.set_xlim(left, right)
-    ax.set_ylim(bottom, top)
-    ax.set_axis_off()
+            ax.text(item.x, item.y, item.text, ha="left" if item.anchor == "start" else "center",
+                    va="center", fontsize=font, color=item.colour, zorder=3, usetex=False,
+                    parse_math=False)

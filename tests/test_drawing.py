@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 
 import matplotlib.pyplot as plt
+import networkx as nx
 import pytest
+from learner_gates import Times
 from matplotlib.figure import Figure
 from test_picture import CIRCUITS, neuron, texts_of, two_gates, with_constants
 
@@ -131,3 +133,60 @@ def test_layout_never_moves_in_the_drawing():
         circuit.pull(force=-1.0, step_size=0.5)
     circles_after = drawn(circuit).collections[1].get_offsets()
     assert (circles_before == circles_after).all()
+
+
+def calls_to(monkeypatch: pytest.MonkeyPatch, name: str) -> list[tuple[tuple, dict, object]]:
+    """The calls of networkx's function `name` (args, kwargs, what it returned) from now on."""
+    calls = []
+    real = getattr(nx, name)
+
+    def recorded(*args, **kwargs):
+        result = real(*args, **kwargs)
+        calls.append((args, kwargs, result))
+        return result
+
+    monkeypatch.setattr(nx, name, recorded)
+    return calls
+
+
+def test_the_drawing_is_networkxs_own_of_the_circuits_graph(monkeypatch):
+    """gk.draw hands the circuit's DiGraph and the layout's positions to networkx's drawing
+    functions: every wire piece to draw_networkx_edges, every gate to draw_networkx_nodes, and
+    every text on a node to draw_networkx_labels; the artists they return are the drawing."""
+    circuit = gk.parse("a * a + sigmoid(a * b)", a=1.0, b=2.0)
+    circuit.backward()
+    layout = layout_of(circuit)
+    edges, nodes, labels = (calls_to(monkeypatch, f"draw_networkx_{name}")
+                            for name in ("edges", "nodes", "labels"))
+    ax = drawn(circuit)
+    [((graph, positions), edge_style, lines)] = edges
+    [(_, node_style, circles)] = nodes
+    assert set(graph.edges) == set(circuit.to_networkx().edges)
+    assert positions == layout.positions and edge_style["edgelist"] == list(layout.edges)
+    assert node_style["nodelist"] == [("gate", j) for j in range(len(circuit.gates))]
+    assert list(ax.collections) == [lines, circles]
+    by_networkx = [text for _, _, texts in labels for text in texts.values()]
+    assert len(by_networkx) == len(circuit.gates) + 3 * len(circuit.units)  # symbol; name,
+    # value and grad
+    assert set(by_networkx) <= set(ax.texts)
+    assert {"a", "b", "*", "σ", "∇ 2.21"} <= {text.get_text() for text in by_networkx}
+
+
+def test_a_wire_used_twice_is_drawn_as_two_pieces_into_the_gate():
+    circuit = gk.parse("a * a", a=3.0)
+    lines = drawn(circuit).collections[0].get_segments()
+    from_a = [segment for segment in lines if tuple(segment[0]) == layout_of(circuit).units[0]]
+    assert len(from_a) == 2 and tuple(from_a[0][1]) != tuple(from_a[1][1])
+
+
+def test_a_learners_own_gate_is_laid_out_and_drawn_like_any_other():
+    """A learner's gate is a node of the graph like gatekit's: the SVG and the drawing place it
+    at the same point, show its symbol, and write the same texts."""
+    x, y = gk.Unit(2.0, name="x"), gk.Unit(-3.0, name="y")
+    circuit = gk.Circuit(Times().forward(x, y) + x)
+    circuit.backward()
+    ax = drawn(circuit)
+    svg = circuit_svg(circuit, layout_of(circuit), wires(circuit))
+    assert "times" in texts_of(svg) and sorted(texts_of(svg)) == sorted(drawn_texts(circuit))
+    symbol = next(text for text in ax.texts if text.get_text() == "times")
+    assert symbol.get_position() == layout_of(circuit).gates[0]

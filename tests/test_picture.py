@@ -10,6 +10,7 @@ import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 
+import networkx as nx
 import pytest
 from fresh_python import loaded_after
 from hypothesis import given
@@ -162,6 +163,39 @@ def test_layout_is_computed_once_per_circuit_and_never_moves():
     assert compute_layout(circuit) == layout
 
 
+@pytest.mark.parametrize("make", [*CIRCUITS, lambda: gk.parse("a * a + a", a=2.0)])
+def test_the_layout_places_every_node_and_edge_of_the_circuits_networkx_graph(make):
+    """The layout is of `Circuit.to_networkx`'s graph: each node has a place, each edge a wire
+    piece from its tail's place to its head's (a wire a gate uses twice: one per use)."""
+    circuit = make()
+    graph, layout = circuit.to_networkx(), layout_of(circuit)
+    assert set(graph) <= set(layout.positions)
+    assert {(tail, ("gate", head[1]) if head[0] == "entry" else head)
+            for tail, head in layout.edges} == set(graph.edges)
+    at = layout.positions
+    for (tail, head), (_, start, end) in zip(layout.edges, layout.segments, strict=True):
+        assert (at[tail], at[head]) == (start, end)
+    for depth, generation in enumerate(nx.topological_generations(graph)):
+        for node in generation:  # a gate's column is its longest path from a leaf
+            assert node[0] != "gate" or at[node][0] == depth
+
+
+def test_a_slider_event_only_restyles_the_picture_laid_out_once(monkeypatch):
+    """After the first view, moving an input lays nothing out again (networkx is not asked)."""
+    circuit = neuron()
+    explorer = gk.explore(circuit)
+    before = bytes(explorer.drawing.image.value)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(nx, "topological_generations", refused)
+    explorer.sliders["a"].value = 0.25
+    after = bytes(explorer.drawing.image.value)
+    assert after != before and b">0.25<" in after
+    assert circuit._repr_svg_() == circuit_svg(circuit, layout_of(circuit), wires(circuit))
+
+
 def test_names_come_from_the_circuit_and_units_keep_theirs():
     s = gk.Unit(2.0) * gk.Unit(3.0)
     circuit = gk.Circuit(s + 1)
@@ -169,7 +203,9 @@ def test_names_come_from_the_circuit_and_units_keep_theirs():
     assert s.name is None and "q1" in circuit_repr_svg(circuit)
 
 
-def test_the_layout_module_loads_no_drawing_or_widget_library():
+def test_the_live_picture_loads_networkx_but_no_drawing_widget_or_array_library():
+    """networkx lays the circuit out; matplotlib, PIL and numpy (which a JupyterLite site
+    would fetch from Pyodide's CDN) stay unloaded."""
     code = (
         "import gatekit as gk\n"
         "from gatekit.picture.svg import circuit_svg, sparkline_svg\n"
@@ -177,7 +213,8 @@ def test_the_layout_module_loads_no_drawing_or_widget_library():
         "c = gk.parse('sigmoid(a * x + b)', a=1, x=2, b=3)\n"
         "c.backward(); c._repr_svg_(); sparkline_svg([1.0, 2.0], 100, 40)"
     )
-    assert loaded_after(code, ("matplotlib", "ipywidgets", "PIL", "networkx")) == []
+    libraries = ("matplotlib", "ipywidgets", "PIL", "numpy", "networkx")
+    assert loaded_after(code, libraries) == ["networkx"]
 
 
 # ----- the wires --------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ learner's browser on Pyodide, with no server.
 
 The site carries its own Pyodide (npm's `pyodide` package at the version the kernel names) and
 a lock file written here for the wheels the kernel loads at start-up and the chapters without
-numpy or matplotlib need (ipywidgets, its small dependencies, gatekit's own wheel), so those
-chapters run with no request leaving the site. Every other package of the lock points at
+numpy or matplotlib need (ipywidgets, its small dependencies, networkx, gatekit's own wheel),
+so those chapters run with no request leaving the site. Every other package of the lock points at
 Pyodide's full distribution on its CDN, where the chapters that need numpy or matplotlib get it.
 
     build/lite-cache/  downloads kept between builds (npm's pyodide, wheels)
@@ -52,9 +52,11 @@ BUNDLED = {
     "ipywidgets": "8.1.9",
     "jupyterlab-widgets": "3.0.17",
     "widgetsnbextension": "4.0.16",
+    "networkx": "3.6.1",  # every circuit's picture is laid out on its networkx graph
 }
 # In the browser a wheel depends on what it requires and the site bundles too: gatekit there
-# needs ipywidgets, not numpy, matplotlib or networkx, which come from Pyodide's CDN if asked.
+# needs ipywidgets and networkx (pure Python, none of its extras), not numpy or matplotlib,
+# which come from Pyodide's CDN if asked.
 WHEEL_ENVIRONMENT = {
     "sys_platform": "emscripten", "platform_system": "Emscripten", "os_name": "posix",
     "python_version": "3.14", "python_full_version": "3.14.0", "implementation_name": "cpython",

@@ -15,7 +15,8 @@ random force on the output, and says which gradient is wrong, where and by how m
 line (`da = ...`) reads as "not written yet", so a notebook's unfilled exercise still runs.
 Every rule of the guide's backprop-ninja list is in `EXERCISES`, with a blank template and a
 solution. `check_gate` checks a learner's own `gk.Gate` subclass against central differences,
-and `check_layer_backward` a relu layer's four matrix equations (chapter 12). All three answer
+`check_layer_backward` a relu layer's four matrix equations (chapter 12), and `check_engine` a
+learner's whole autograd engine, a value class (chapter 14). All four answer
 with a `CheckResult`; the learner's code runs under a soft time limit (see `running`).
 """
 
@@ -25,12 +26,13 @@ import importlib
 from typing import Any
 
 from .catalogue import EXERCISES, Exercise, check, get
+from .engine_check import check_engine
 from .gate_check import check_gate
 from .verdicts import ArrayMismatch, CheckResult, Mismatch
 
 __all__ = [
     "Exercise", "CheckResult", "Mismatch", "ArrayMismatch", "EXERCISES", "get", "check",
-    "check_gate", "check_layer_backward",
+    "check_gate", "check_engine", "check_layer_backward",
 ]
 
 

@@ -1,6 +1,6 @@
 """Where a circuit's gates and wires sit and how each wire looks: a left-to-right layered
-layout computed once per circuit from its topology (in O(n log n), without networkx), shared by
-the SVG views and `gk.draw`.
+layout computed once per circuit from its networkx graph (`Circuit.to_networkx`), shared by the
+SVG views and `gk.draw` (which draws it with networkx's drawing functions).
 
 Every wire shows its Unit's name, its value above and its grad (marked ∇) below; the wire's
 width and strength grow with |grad|, its colour and dashes give the sign. The palette stays
@@ -17,17 +17,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
-from ..circuit import Circuit, fmt
+import networkx as nx
+
+from ..circuit import Circuit, fmt, wiring_graph
 from ..gates import Constant, Gate, Unit
 
 __all__ = [
-    "CircuitLayout", "layout_of", "compute_layout", "layout_graph", "Wire", "wires",
+    "CircuitLayout", "layout_of", "compute_layout", "layout_graph", "place", "Wire", "wires",
     "wire_looks", "LegendText", "LegendLine", "legend", "DPI",
     "VALUE_COLOUR", "GRAD_COLOUR", "NAME_COLOUR", "CONSTANT_COLOUR", "HIGHLIGHT_COLOUR",
     "POSITIVE_WIRE", "NEGATIVE_WIRE", "IDLE_WIRE", "CONSTANT_WIRE", "GRAD_MARK",
 ]
 
 Point = tuple[float, float]
+Node = tuple[str, int] | tuple[str, int, int]  # ("unit", i), ("gate", j), ("entry", j, k)
 
 DPI = 100  # pixels per inch of every picture, PNG or SVG
 INCH_PER_COLUMN = 0.8
@@ -62,8 +65,20 @@ class CircuitLayout:
     gates: tuple[Point, ...]  # centre of gate j (as in circuit.gates)
     units: tuple[Point, ...]  # label point of unit i (as in circuit.units)
     segments: tuple[tuple[int, Point, Point], ...]  # (unit index, start, end) of each wire piece
+    edges: tuple[tuple[Node, Node], ...]  # the graph's edge each segment draws; ("entry", j, k):
+    # the k-th input of gate j, where a gate uses one wire twice and its wires enter apart
     columns: int
     rows: float  # one more than the lowest row (rows can be fractional: a gate amid its inputs)
+
+    @property
+    def positions(self) -> dict[Node, Point]:
+        """Where each node of the circuit's graph sits (entries of a wire used twice too), as
+        networkx's drawing functions take it."""
+        at: dict[Node, Point] = {("unit", i): point for i, point in enumerate(self.units)}
+        at.update((("gate", j), point) for j, point in enumerate(self.gates))
+        at.update((head, end) for (_, head), (_, _, end) in zip(self.edges, self.segments,
+                                                                strict=True))
+        return at
 
     @property
     def x_limits(self) -> tuple[float, float]:
@@ -117,54 +132,55 @@ BRANCH_SPREAD_ROWS = 0.3  # how far apart two uses of one wire enter the same ga
 
 
 def compute_layout(circuit: Circuit) -> CircuitLayout:
-    """The layout of the whole circuit (see `layout_graph`)."""
-    return layout_graph(circuit.units, circuit.gates, circuit.output)
+    """The layout of the whole circuit, from its networkx graph (`Circuit.to_networkx`)."""
+    return place(circuit.to_networkx(), ("unit", len(circuit.units) - 1))
 
 
 def layout_graph(units: Sequence[Unit], gates: Sequence[Gate], output: Unit) -> CircuitLayout:
     """The layout of `gates` (in forward order) and `units` (every input and output of them,
-    `output` among them); a unit no listed gate makes is drawn as a leaf.
+    `output` among them), part of a circuit; a unit no listed gate makes is drawn as a leaf."""
+    at = next(i for i, unit in enumerate(units) if unit is output)
+    return place(wiring_graph(units, gates), ("unit", at))
 
-    Columns are the longest path from a leaf (values flow left to right, each leaf just left of
-    the first gate it feeds); rows follow the leaves' order on a walk up from the output, each
-    later node at the mean row of what feeds it, spread apart where a column is crowded.
+
+def place(graph: nx.DiGraph, output: Node) -> CircuitLayout:
+    """The layout of a circuit's graph (nodes `("unit", i)` and `("gate", j)`, as
+    `Circuit.to_networkx` makes them), in three steps on the graph:
+
+    1. columns: networkx's topological generations (the longest path from a leaf), then each
+       leaf moved just left of the first gate it feeds;
+    2. rows: within each column, the barycentre heuristic of layered drawing (Sugiyama's
+       crossing reduction, one sweep left to right), seeded by the order a depth-first walk up
+       from the output meets the leaves (`_rows`);
+    3. wires: a segment per edge, split where a gate uses one wire twice (`_entries`).
     """
-    index = {id(unit): i for i, unit in enumerate(units)}
-    made_by = {index[id(gate.output)]: j for j, gate in enumerate(gates)}
-    feeds = [list(dict.fromkeys(index[id(u)] for u in gate.inputs)) for gate in gates]
-    consumers: list[list[int]] = [[] for _ in units]
-    for j, inputs in enumerate(feeds):
-        for i in inputs:
-            consumers[i].append(j)
-    gate_column = [0] * len(gates)
-    unit_column = [0] * len(units)
-    for j, inputs in enumerate(feeds):  # forward order: every input's column is known
-        gate_column[j] = max((unit_column[i] for i in inputs), default=-1) + 1
-        unit_column[index[id(gates[j].output)]] = gate_column[j] + 1
-    leaves = [i for i in range(len(units)) if i not in made_by]
-    for i in leaves:  # a leaf sits just left of the first gate that uses it
-        unit_column[i] = min((gate_column[j] for j in consumers[i]), default=1) - 1
-
-    unit_row, gate_row = _rows(feeds, consumers, made_by, leaves, unit_column, gate_column,
-                               index[id(output)])
-    top = min(min(unit_row), min(gate_row, default=math.inf))
-
-    def unit_point(i: int) -> Point:
-        return float(unit_column[i]), unit_row[i] - top
-
-    def gate_point(j: int) -> Point:
-        return float(gate_column[j]), gate_row[j] - top
-
-    segments = [(i, unit_point(i), end) for i in range(len(units)) for j in consumers[i]
-                for end in _entries(gates[j], units[i], gate_point(j))]
-    segments += [(index[id(g.output)], gate_point(j), unit_point(index[id(g.output)]))
-                 for j, g in enumerate(gates)]
+    column = {node: depth for depth, generation in enumerate(nx.topological_generations(graph))
+              for node in generation}
+    for node in graph:
+        if graph.in_degree(node) == 0 and graph.out_degree(node) > 0:
+            column[node] = min(column[gate] for gate in graph.successors(node)) - 1
+    row = _rows(graph, column, output)
+    top = min(row.values())
+    point = {node: (float(column[node]), row[node] - top) for node in graph}
+    units = sorted(node[1] for node in graph if node[0] == "unit")
+    gates = sorted(node[1] for node in graph if node[0] == "gate")
+    segments, edges = [], []
+    for tail, head in graph.edges:
+        unit = tail if tail[0] == "unit" else head
+        if head[0] == "gate":
+            ends = _entries(graph.nodes[head]["gate"], graph.nodes[tail]["unit"], point[head])
+        else:
+            ends = [point[head]]
+        for k, end in enumerate(ends):
+            segments.append((unit[1], point[tail], end))
+            edges.append((tail, head if len(ends) == 1 else ("entry", head[1], k)))
     return CircuitLayout(
-        gates=tuple(gate_point(j) for j in range(len(gates))),
-        units=tuple(unit_point(i) for i in range(len(units))),
+        gates=tuple(point["gate", j] for j in gates),
+        units=tuple(point["unit", i] for i in units),
         segments=tuple(segments),
-        columns=max(unit_column) + 1,
-        rows=max(max(unit_row), max(gate_row, default=top)) - top + 1.0,
+        edges=tuple(edges),
+        columns=max(column.values()) + 1,
+        rows=max(row.values()) - top + 1.0,
     )
 
 
@@ -178,73 +194,43 @@ def _entries(gate: Gate, unit: Unit, centre: Point) -> list[Point]:
     return [(centre[0], centre[1] + (k - middle) * BRANCH_SPREAD_ROWS) for k in slots]
 
 
-def _rows(
-    feeds: list[list[int]], consumers: list[list[int]], made_by: dict[int, int],
-    leaves: list[int], unit_column: list[int], gate_column: list[int], output: int,
-) -> tuple[list[float], list[float]]:
-    """Each unit's and gate's row (units and gates by index, `feeds` the inputs of each gate,
-    `consumers` the gates of each unit): leaves in the order a walk up from the output meets
-    them; a gate or wire at the mean row of what feeds it alone; a leaf feeding many gates amid
-    those gates."""
-    unit_row: list[float] = [math.nan] * len(unit_column)
-    gate_row: list[float] = [math.nan] * len(gate_column)
-    for rank, i in enumerate(_leaves_upstream_first(feeds, made_by, output)):
-        unit_row[i] = float(rank)
-    by_column: dict[int, list[tuple[str, int]]] = {}
-    for i, col in enumerate(unit_column):
-        by_column.setdefault(col, []).append(("unit", i))
-    for j, col in enumerate(gate_column):
-        by_column.setdefault(col, []).append(("gate", j))
-
-    def row(node: tuple[str, int]) -> float:
-        return unit_row[node[1]] if node[0] == "unit" else gate_row[node[1]]
-
+def _rows(graph: nx.DiGraph, column: dict[Node, int], output: Node) -> dict[Node, float]:
+    """Each node's row: the leaves ranked in the order a depth-first walk from the output up
+    through each gate's inputs (networkx's preorder on the reversed graph) meets them; then,
+    column by column, a gate at the mean row of the wires only it uses (else of all its
+    inputs), a gate's output at the gate's row, and nodes pushed apart to one row at least;
+    last, a leaf feeding many gates at the free row nearest the mean of those gates."""
+    walk = nx.dfs_preorder_nodes(graph.reverse(copy=False), output)
+    leaves = [node for node in walk if graph.in_degree(node) == 0]
+    seen = set(leaves)
+    leaves += [node for node in graph if graph.in_degree(node) == 0 and node not in seen]
+    row = {node: float(rank) for rank, node in enumerate(leaves)}
+    by_column: dict[int, list[Node]] = {}
+    for node in graph:
+        by_column.setdefault(column[node], []).append(node)
     for col in sorted(by_column):
         nodes = by_column[col]
-        for kind, k in nodes:
-            if kind == "gate":
-                own = [i for i in feeds[k] if len(consumers[i]) == 1]
-                gate_row[k] = fmean(unit_row[i] for i in own or feeds[k])
-            elif k in made_by:
-                unit_row[k] = gate_row[made_by[k]]
-        nodes.sort(key=row)
+        for node in nodes:
+            feeds = list(graph.predecessors(node))
+            if node[0] == "gate":
+                own = [unit for unit in feeds if graph.out_degree(unit) == 1]
+                row[node] = fmean(row[unit] for unit in own or feeds)
+            elif feeds:
+                row[node] = row[feeds[0]]
+        nodes.sort(key=row.__getitem__)
         previous = -math.inf
-        for kind, k in nodes:  # push apart: consecutive nodes at least one row apart
-            if kind == "unit":
-                unit_row[k] = previous = max(unit_row[k], previous + 1.0)
-            else:
-                gate_row[k] = previous = max(gate_row[k], previous + 1.0)
-    shared = [i for i in leaves if len(consumers[i]) > 1]
+        for node in nodes:  # push apart: consecutive nodes at least one row apart
+            row[node] = previous = max(row[node], previous + 1.0)
+    shared = [node for node in graph if graph.in_degree(node) == 0 and graph.out_degree(node) > 1]
     moving = set(shared)
     blocked: dict[int, _Blocked] = {}
-    for i in shared:
-        col = unit_column[i]
+    for node in shared:
+        col = column[node]
         if col not in blocked:
-            blocked[col] = _Blocked(
-                row(n) for n in by_column[col] if not (n[0] == "unit" and n[1] in moving)
-            )
-        target = fmean(gate_row[j] for j in consumers[i])
-        unit_row[i] = blocked[col].nearest_free(target)
-    return unit_row, gate_row
-
-
-def _leaves_upstream_first(feeds: list[list[int]], made_by: dict[int, int],
-                           output: int) -> list[int]:
-    """The leaves in the order a depth-first walk from the output up through each gate's inputs
-    (in order) first meets them."""
-    order: list[int] = []
-    seen: set[int] = set()
-    stack = [output]
-    while stack:
-        i = stack.pop()
-        if i in seen:
-            continue
-        seen.add(i)
-        if i in made_by:
-            stack.extend(reversed(feeds[made_by[i]]))
-        else:
-            order.append(i)
-    return order
+            blocked[col] = _Blocked(row[n] for n in by_column[col] if n not in moving)
+        target = fmean(row[gate] for gate in graph.successors(node))
+        row[node] = blocked[col].nearest_free(target)
+    return row
 
 
 class _Blocked:

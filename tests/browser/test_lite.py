@@ -333,10 +333,11 @@ def test_the_sites_lock_serves_its_own_wheels_and_takes_the_rest_from_the_cdn() 
         assert wheel.exists(), name
         assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"], name
         assert {canonicalize_name(dep) for dep in entry["depends"]} <= set(local), name
-    for name in ("gatekit", "ipywidgets", "comm", "micropip", "ipython"):
+    for name in ("gatekit", "ipywidgets", "networkx", "comm", "micropip", "ipython"):
         assert name in local
     assert "numpy" not in local and "matplotlib" not in local
-    assert set(local["gatekit"]["depends"]) >= {"ipywidgets"}
+    assert set(local["gatekit"]["depends"]) >= {"ipywidgets", "networkx"}
+    assert local["networkx"]["depends"] == []  # Pyodide's own entry would pull numpy and more
 
 
 def test_the_site_bundles_everything_the_live_views_import() -> None:
@@ -349,7 +350,7 @@ def test_the_site_bundles_everything_the_live_views_import() -> None:
     imported = json.loads(subprocess.run(
         [sys.executable, "-c", LIVE_VIEWS], check=True, capture_output=True, text=True
     ).stdout)
-    assert "gatekit" in imported and "ipywidgets" in imported
+    assert {"gatekit", "ipywidgets", "networkx"} <= set(imported)
     assert {canonicalize_name(name) for name in imported} <= local, imported
 
 
