@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import gatekit
+from clean_copy import tracked_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -72,14 +72,7 @@ def test_repo2docker_writes_a_dockerfile_that_installs_the_repository():
 
 
 def test_a_fresh_environment_installed_as_binder_does_imports_gatekit(tmp_path):
-    # A clean copy of what git tracks, like Binder's clone, so the build leaves the tree alone.
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout.split("\0")
-    clone = tmp_path / "clone"
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, clone / name)
+    clone = tracked_copy(tmp_path / "clone")  # like Binder's clone
     # A venv with no packages at all; this venv's pip (and its cache) installs into it.
     env = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
