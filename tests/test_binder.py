@@ -8,9 +8,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from clean_copy import tracked_copy
 
 import gatekit
-from clean_copy import tracked_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -87,7 +87,8 @@ def test_a_fresh_environment_installed_as_binder_does_imports_gatekit(tmp_path):
     probe = (
         "import json, gatekit as gk, ipywidgets, matplotlib\n"
         "from importlib.metadata import version\n"
-        f"print(gk.__file__)\nprint(json.dumps(gk.parse({expression!r}, **{values!r}).backward()))\n"
+        f"print(gk.__file__)\n"
+        f"print(json.dumps(gk.parse({expression!r}, **{values!r}).backward()))\n"
         f"print(json.dumps({{name: version(name) for name in {pinned!r}}}))"
     )
     run = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,

@@ -55,8 +55,8 @@ def install_source(full: bool) -> str:
     stops the run there); on Colab: gatekit from the package index; elsewhere: nothing."""
     if full:
         lines = [f"{MARKER} this installs gatekit from the site, and numpy and matplotlib",
-                 "# from Pyodide's CDN (this chapter needs the internet there); on Colab it installs",
-                 "# gatekit from the package index; elsewhere it does nothing."]
+                 "# from Pyodide's CDN (this chapter needs the internet there); on Colab it",
+                 "# installs gatekit from the package index; elsewhere it does nothing."]
     else:
         lines = [f"{MARKER} this installs gatekit from the site; on Colab it installs",
                  "# gatekit from the package index; elsewhere it does nothing."]
