@@ -18,7 +18,8 @@ from pathlib import Path
 from types import TracebackType
 
 __all__ = [
-    "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "blames_learner",
+    "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "NeedsTheInternet",
+    "blames_learner",
 ]
 
 
@@ -36,6 +37,23 @@ class RefusedType(Refusal, TypeError):
 
 class RefusedArithmetic(Refusal, ArithmeticError):
     """Arithmetic with no real, finite answer (a division by zero, an overflow)."""
+
+
+class NeedsTheInternet(Refusal, ImportError):
+    """A chapter's packages could not load in the browser (JupyterLite) without the internet.
+
+    Jupyter shows it as its one sentence, with no traceback (`_render_traceback_`)."""
+
+    def __init__(self, *packages: str) -> None:
+        names = " and ".join([", ".join(packages[:-1]), packages[-1]] if len(packages) > 1
+                             else packages)
+        super().__init__(
+            f"This chapter needs {names}, which load from the internet here: connect, then run "
+            "this cell again (the chapters marked offline run without it)."
+        )
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
 
 
 _GATEKIT = Path(__file__).resolve().parent

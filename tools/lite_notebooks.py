@@ -29,11 +29,6 @@ NEEDS_FULL_DISTRIBUTION = (
 FULL_DISTRIBUTION_PACKAGES = ("numpy", "matplotlib")
 # gatekit's name on the package index and in the site's own index (the import name is gatekit).
 DISTRIBUTION = "gatekit-edu"
-# What a chapter that needs numpy and matplotlib says in the browser without the internet.
-# (two parts: the cell's two lines)
-OFFLINE = ("This chapter needs numpy and matplotlib, which load from the internet ",
-           "here: connect, then run this cell again (offline chapters run without).")
-
 
 def code_of(notebook: nbformat.NotebookNode) -> str:
     """All code of the notebook except its install cell."""
@@ -64,11 +59,13 @@ def install_source(full: bool) -> str:
               f"    %pip install {DISTRIBUTION}"]
     if full:
         packages = " ".join(FULL_DISTRIBUTION_PACKAGES)
+        packages_args = ", ".join(map(repr, FULL_DISTRIBUTION_PACKAGES)).replace("'", '"')
         lines += ["    try:", f"        %pip install {packages}",
                   f"        import {', '.join(sorted(FULL_DISTRIBUTION_PACKAGES))}",
-                  "    except Exception:",
-                  f'        raise SystemExit("{OFFLINE[0]}"',
-                  f'                         "{OFFLINE[1]}") from None']
+                  "    except Exception:  # without the internet: one sentence, and the run stops",
+                  "        from gatekit.errors import NeedsTheInternet",
+                  "",
+                  f"        raise NeedsTheInternet({packages_args}) from None"]
     lines += ['elif "google.colab" in sys.modules:', f"    %pip install --quiet {DISTRIBUTION}"]
     return "\n".join(lines)
 
