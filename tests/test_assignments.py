@@ -1,6 +1,7 @@
 """`make assignments`: the nbgrader course made from chapter 6, its student release without
 solutions, and autograding that gives a right submission full marks and a wrong one partial."""
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -12,6 +13,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "backprop_ninja"
+
+
+def assignments_tool():
+    """tools/assignments.py as a module (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location("assignments", ROOT / "tools" / "assignments.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def solution_cells(notebook):
@@ -67,7 +76,8 @@ def grade(course: Path, submissions: dict[str, nbformat.NotebookNode]) -> dict[s
         nbformat.write(notebook, folder / f"{NAME}.ipynb")
         subprocess.run([sys.executable, "-m", "nbgrader", "autograde", NAME, "--student",
                         student, "--log-level=WARN"], cwd=course, check=True,
-                       capture_output=True, timeout=600)
+                       capture_output=True, timeout=600,
+                       env=assignments_tool().nbgrader_environment())
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:

@@ -21,6 +21,7 @@ Usage: python tools/assignments.py OUT
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -108,6 +109,13 @@ def source_notebook(chapter: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def nbgrader_environment() -> dict[str, str]:
+    """This environment with its own scripts first on PATH: nbgrader runs `alembic` by name to
+    set up its gradebook, which a venv that is not activated would not find."""
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([scripts, os.environ.get("PATH", "")])}
+
+
 def main(out: Path) -> None:
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -117,7 +125,8 @@ def main(out: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(source_notebook(NOTEBOOKS / chapter), folder / f"{name}.ipynb")
         subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name,
-                        "--force", "--log-level=WARN"], cwd=out, check=True)
+                        "--force", "--log-level=WARN"], cwd=out, check=True,
+                       env=nbgrader_environment())
         print(f"{name}: {folder.relative_to(out)} and release/{name}")
 
 
