@@ -353,7 +353,10 @@ def test_the_site_bundles_everything_the_live_views_import() -> None:
         [sys.executable, "-c", LIVE_VIEWS], check=True, capture_output=True, text=True
     ).stdout)
     assert {"gatekit-edu", "ipywidgets", "networkx"} <= set(imported)
-    assert {canonicalize_name(name) for name in imported} <= local, imported
+    # psygnal's compiled CPython build also imports mypy_extensions where it is installed (the
+    # type checker brings it); the site serves psygnal's pure-Python wheel, which does not.
+    compiled_only = {"mypy-extensions"}
+    assert {canonicalize_name(name) for name in imported} - compiled_only <= local, imported
 
 
 def test_every_notebook_has_the_install_cell_the_tool_writes_after_its_goal() -> None:
