@@ -375,7 +375,7 @@ def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit], list[Unit]
     outputs: list[Unit] = []
     leaves: list[Unit] = []
     entered, finished = object(), object()
-    stack: list[Unit | None] = [output]
+    stack: list[Any] = [output]  # Units, each followed by None once its inputs are pushed
     pop, push = stack.pop, stack.append  # (bound once: the hot loop)
     while stack:
         unit = pop()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .public import public_dir as _public_dir
+
 __all__ = [
     "guide_points",
     "linearly_separable",
@@ -119,3 +121,7 @@ def check_data(points: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
     if len(bad):
         raise ValueError(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]:g}")
     return point_array, label_array.astype(int)
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 
 from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
 
@@ -39,6 +40,8 @@ class Gate:
     """
 
     __slots__ = ("inputs", "_output")
+    inputs: tuple[Unit, ...]
+    _output: Callable[[], Unit]  # a weakref.ref, called unchecked by built-ins (a call less)
     arity = 2
     symbol = "?"
 

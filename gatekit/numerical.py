@@ -83,7 +83,7 @@ def finite_differences(
     start = circuit.values()
     grads = {}
     try:
-        base = None if central else circuit._run_forward()
+        base = math.nan if central else circuit._run_forward()  # (central steps need none)
         for name, unit in circuit.inputs.items():
             value = start[name]
             step = h * max(abs(value), SMALLEST_SCALE) if scaled else h

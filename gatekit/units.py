@@ -13,7 +13,7 @@ import math
 import numbers
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import collector, gates
 
@@ -124,7 +124,7 @@ class Constant(Unit):
 
 
 _new_unit = object.__new__
-_weak = weakref.ref
+_weak = cast("Callable[[Unit], Callable[[], Unit]]", weakref.ref)  # see Gate._output
 
 
 def wire(gate: Gate, inputs: tuple[Unit, ...]) -> Unit:

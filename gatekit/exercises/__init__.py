@@ -19,11 +19,9 @@ and `check_layer_backward` a relu layer's four matrix equations (chapter 12). Al
 with a `CheckResult`; the learner's code runs under a soft time limit (see `running`).
 """
 
-from __future__ import annotations
+from importlib import import_module as _import_module
 
-import importlib
-from typing import Any
-
+from ..public import public_dir as _public_dir
 from .catalogue import EXERCISES, Exercise, check, get
 from .gate_check import check_gate
 from .verdicts import ArrayMismatch, CheckResult, Mismatch
@@ -34,8 +32,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # check_layer_backward needs numpy and gk.layers: loaded on first use only.
     if name == "check_layer_backward":
-        return importlib.import_module(".layer_check", __name__).check_layer_backward
+        return _import_module(".layer_check", __name__).check_layer_backward
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

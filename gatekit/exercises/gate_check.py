@@ -182,8 +182,10 @@ def _slopes(gate_class: type[Gate], values: list[float]) -> list[float] | None:
     """The slope of compute along each input at `values`, or None if any cannot be had."""
     slopes = []
     for i in range(len(values)):
-        slope = _slope(lambda v, i=i: _value(gate_class, values[:i] + [v] + values[i + 1:]),
-                       values[i])
+        def along(v: float, i: int = i) -> float | None:
+            return _value(gate_class, values[:i] + [v] + values[i + 1:])
+
+        slope = _slope(along, values[i])
         if slope is None:
             return None
         slopes.append(slope)

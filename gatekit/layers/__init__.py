@@ -31,8 +31,7 @@ Modules: `activations` (f, f' and the gate of each), `dense` (one layer), `netwo
 its hidden neurons, its scalar circuit), `losses` (svm_loss, mean_squared_error).
 """
 
-from __future__ import annotations
-
+from ..public import public_dir as _public_dir
 from .activations import ACTIVATIONS, Activation
 from .dense import Dense
 from .losses import mean_squared_error, svm_loss
@@ -48,3 +47,7 @@ __all__ = [
     "WeightGradientTrace",
     "trace_weight_gradient",
 ]
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -89,7 +89,7 @@ class MLP:
         return {name: Unit(value, name=name)
                 for name, value in zip(self.parameter_names(), values, strict=True)}
 
-    def scalar_forward(self, x: Sequence[float], units: dict[str, Unit]) -> list[Unit]:
+    def scalar_forward(self, x: Sequence[float] | np.ndarray, units: dict[str, Unit]) -> list[Unit]:
         """The network on one example x, built from gates over `units`: its output Units.
 
         Each z[i] sums W[i,0]·a[0] + W[i,1]·a[1] + … from the left and adds b[i] last, the order

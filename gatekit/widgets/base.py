@@ -122,7 +122,7 @@ def widget_tree(
             continue
         seen.add(id(widget))
         yield widget
-        for name in _widget_traits(type(widget)):
+        for name in _widget_traits(widget.__class__):
             value = getattr(widget, name, None)
             items = value if isinstance(value, list | tuple) else (value,)
             stack.extend(item for item in items if isinstance(item, widgets.Widget))

@@ -59,7 +59,8 @@ def heatmap_rgba(values: np.ndarray, scale: float) -> np.ndarray:
 def png_data_uri(rgba: np.ndarray) -> str:
     """An RGBA image as a data: URI of a PNG (encoded by matplotlib, lightly compressed)."""
     buffer = io.BytesIO()
-    imsave(buffer, rgba, format="png", metadata={"Software": None},
+    imsave(buffer, rgba, format="png",
+           metadata={"Software": None},  # type: ignore[dict-item]  # None drops the key
            pil_kwargs={"compress_level": 1})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -123,7 +124,8 @@ class NeuronPanel:
         shown = names[:room]
         self.drawn += shown
         # One image for the layer: the tiles side by side, each NEURON_GRID pixels wide.
-        sprite = activations[:, : len(shown)].reshape(NEURON_GRID, NEURON_GRID, len(shown))
+        sprite: np.ndarray = activations[:, : len(shown)].reshape(
+            NEURON_GRID, NEURON_GRID, len(shown))
         sprite = sprite.transpose(0, 2, 1).reshape(NEURON_GRID, NEURON_GRID * len(shown))
         layer_class = f"{self.css_class}-{number}"
         style = (f"<style>.{layer_class} {{"

@@ -313,7 +313,9 @@ class TrainingExplorer(View):
             interpolation="nearest", aspect="auto",
         )
         self._dots = {
-            label: self.plane.scatter([], [], s=60, marker=marker, edgecolors=POINT_EDGE,
+            # (matplotlib's stub allows integer vertices only; float ones work)
+            label: self.plane.scatter([], [], s=60, marker=marker,  # type: ignore[arg-type]
+                                      edgecolors=POINT_EDGE,
                                       linewidths=0.8, zorder=3,
                                       facecolors=POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR)
             for label, marker in POINT_MARKERS.items()
@@ -402,10 +404,11 @@ class TrainingExplorer(View):
         else:
             self._canvas.restore_region(self._background)
         for artist in self._moving:
-            artist.axes.draw_artist(artist)
+            self.figure.figure.draw_artist(artist)
         buffer = io.BytesIO()
         imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png",
-               metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+               metadata={"Software": None},  # type: ignore[dict-item]  # None drops the key
+               pil_kwargs={"compress_level": 1})
         self.figure.image.value = buffer.getvalue()
 
     def _show_step(self) -> None:
@@ -417,7 +420,7 @@ class TrainingExplorer(View):
         pulling = step.indices if len(step.indices) == 1 else step.indices[step.pulls != 0]
         self._current.set_offsets(self.points[pulling].reshape(-1, 2))
         pulls = step.pulls if len(step.indices) == 1 else step.pulls[step.pulls != 0]
-        self._current.set_edgecolors([PULL_COLOURS[float(np.sign(p))] for p in pulls])
+        self._current.set_edgecolor([PULL_COLOURS[float(np.sign(p))] for p in pulls])
         if len(step.indices) == 1:
             pull = float(step.pulls[0])
             self._pull_text.set_text(f"point {int(step.indices[0])}: pull {pull:+g}" if pull
