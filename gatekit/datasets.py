@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .public import public_dir as _public_dir
+from .units import check_whole
 
 __all__ = [
     "guide_points",
@@ -31,9 +32,7 @@ def guide_points() -> tuple[list[tuple[float, float]], list[int]]:
 
 
 def _check_size(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise ValueError(f"a data set needs at least 2 points, not n={n!r}")
-    return int(n)
+    return check_whole(n, "n", 2)
 
 
 def _halves(n: int) -> tuple[int, int]:

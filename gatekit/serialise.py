@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .circuit import CircuitError
 from .gates import GATE_TYPES, Constant, PowGate, Unit
+from .units import check_whole
 
 if TYPE_CHECKING:
     from .circuit import Circuit
@@ -124,11 +125,7 @@ def _check_leaf(i: int, spec: dict[str, Any]) -> None:
 
 
 def _index(value: object, count: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-        raise CircuitError(
-            f"{what} must be the index of a unit (0 to {count - 1}), not {_shown(value)}"
-        )
-    return value
+    return check_whole(value, f"{what}, the index of a unit,", 0, count - 1, CircuitError)
 
 
 def _producers(gate_specs: list[Any], count: int) -> dict[int, int]:

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from . import collector, gates
+from .errors import RefusedValue
 
 if TYPE_CHECKING:
     from .gates import Gate
 
-__all__ = ["Unit", "Constant", "check_number", "unit_name"]
+__all__ = ["Unit", "Constant", "check_number", "check_whole", "unit_name"]
 
 NameOf = Callable[["Unit"], str]
 
@@ -36,6 +38,21 @@ def check_number(value: object, what: str = "value") -> float:
     if not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, not {value}")
     return value
+
+
+def check_whole(
+    value: object, what: str, least: int = 0, most: int | None = None,
+    refusal: type[Exception] = RefusedValue,
+) -> int:
+    """Return `value` as an int (numpy integers too, never a bool), refusing anything else and
+    anything outside least..most with one sentence: the one check of a count, size or index."""
+    whole = None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        whole = int(value)
+    if whole is None or whole < least or (most is not None and whole > most):
+        bound = f">= {least}" if most is None else f"from {least} to {most}"
+        raise refusal(f"{what} must be a whole number {bound}, not {reprlib.repr(value)}")
+    return whole
 
 
 class Unit:

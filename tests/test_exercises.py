@@ -267,7 +267,7 @@ def test_unknown_tasks_are_named():
         exercises.get("mull")
     with pytest.raises(KeyError, match="no exercise named `zzzz`; the exercises are mul, add,"):
         exercises.get("zzzz")
-    with pytest.raises(ValueError, match="positive whole number"):
+    with pytest.raises(ValueError, match="points must be a whole number >= 1"):
         exercises.check("mul", exercises.get("mul").solution, points=0)
 
 

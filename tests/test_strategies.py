@@ -58,7 +58,7 @@ def test_the_table_prints_a_row_per_strategy():
 
 
 def test_tries_must_be_a_positive_whole_number():
-    with pytest.raises(ValueError, match="tries must be a positive whole number"):
+    with pytest.raises(ValueError, match="tries must be a whole number >= 1"):
         compare_strategies(gk.parse("x * y"), tries=0)
 
 

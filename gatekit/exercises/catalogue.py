@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..units import check_whole
 from .backward_check import check_backward, circuit_for
 from .running import shorten, show
 from .verdicts import CheckResult
@@ -65,8 +66,7 @@ def check(
     TypeError; whatever it does when run -- a wrong gradient, an exception, a loop that runs
     past the time limit, a return that is not gradients -- is the verdict's message.
     """
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise ValueError(f"points must be a positive whole number, not {points!r}")
+    points = check_whole(points, "points", 1)
     title, expression = _title_and_expression(task)
     rng = random.Random(seed)
     try:

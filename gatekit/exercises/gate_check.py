@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from ..circuit import fmt
 from ..gates import Gate, Unit
+from ..units import check_whole
 from .backward_check import draw, draw_force
 from .running import LearnerCodeFailed, run, show
 from .verdicts import CheckResult, Mismatch, Sample, at, close, guess_slip, where
@@ -54,8 +55,7 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
     verdict's message.
     """
     _refuse_non_gate(gate_class)
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise ValueError(f"points must be a positive whole number, not {points!r}")
+    points = check_whole(points, "points", 1)
     tolerance = GATE_TOLERANCE  # read before the learner's code runs
     title = gate_class.__name__
     rng = random.Random(seed)
@@ -106,9 +106,7 @@ def _refuse_non_gate(gate_class: object) -> None:
 def _checked_class(gate_class: type[Gate]) -> int:
     """The gate's arity, after refusing a class whose arity, symbol or methods are missing."""
     arity, symbol = gate_class.arity, gate_class.symbol
-    if isinstance(arity, bool) or not isinstance(arity, int) or not 1 <= arity <= 26:
-        raise _Refusal("arity must be how many inputs the gate takes, a whole number from 1 to"
-                       f" 26, not {show(arity, 40)}")
+    arity = check_whole(arity, "arity, how many inputs the gate takes,", 1, 26, _Refusal)
     if not isinstance(symbol, str) or not symbol or symbol == Gate.symbol:
         raise _Refusal('give your gate a symbol such as `symbol = "sq"`: circuits, drawings and'
                        " explain() show it")

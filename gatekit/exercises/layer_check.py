@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..layers import Dense
+from ..units import check_whole
 from .running import LearnerCodeFailed, run, show
 from .verdicts import ArrayMismatch, CheckResult
 
@@ -35,8 +36,7 @@ def check_layer_backward(
     if not callable(backward):
         raise TypeError(f"check_layer_backward needs your backward function, not"
                         f" {show(backward, 60)}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ValueError(f"trials must be a positive whole number, not {trials!r}")
+    trials = check_whole(trials, "trials", 1)
     rtol, atol = _RTOL, _ATOL  # read before the learner's code runs
     rng = np.random.default_rng(seed)
     worst: dict[str, ArrayMismatch] = {}

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from ..circuit import Circuit, CircuitError, fmt
 from ..gates import Unit
 from ..picture.surface import Surface, sample_surface, surface_background, surface_svg
+from ..units import check_whole
 from .base import LEARNER_ERRORS, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
 from .sliders import FloatLogSlider, FloatSlider
 
@@ -51,9 +52,7 @@ class Landscape(View):
         super().__init__()
         self.circuit = circuit if isinstance(circuit, Circuit) else _circuit_of(circuit)
         self.x_name, self.y_name = _two_inputs(self.circuit, x, y)
-        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 5:
-            raise ValueError(f"resolution must be a whole number >= 5, not {resolution!r}")
-        self.resolution = resolution
+        self.resolution = check_whole(resolution, "resolution", 5)
         self.half_width = _half_width(self.circuit, self.x_name, self.y_name, half_width)
         self.show_tries, self.show_probes = bool(show_tries), bool(show_probes)
         self.tries, self.tweak, self.h, self.seed = tries, tweak, h, seed

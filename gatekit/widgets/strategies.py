@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..circuit import Circuit
+from ..units import check_whole
 from .base import MessageLine, View, escape, shows_errors
 from .sliders import FloatLogSlider, IntSlider
 
@@ -88,8 +89,7 @@ def compare_strategies(
     table's "output before"), so random search counts one pass per try and the numerical
     gradient one per input plus one. Seeing the output after a gradient step is not counted.
     """
-    if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
-        raise ValueError(f"tries must be a positive whole number, not {tries!r}")
+    tries = check_whole(tries, "tries", 1)
     start = circuit.values()
     before = circuit.forward()
     try:

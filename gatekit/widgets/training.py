@@ -45,6 +45,7 @@ from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
+from ..units import check_whole
 from .base import FigureImage, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
 from .neurons import NeuronPanel
 from .sliders import FloatLogSlider, FloatSlider, IntSlider
@@ -119,9 +120,7 @@ class TrainingExplorer(View):
         super().__init__()
         self.session = _session_from(model, points, labels, {
             "step_size": step_size, "regularization": regularization, "seed": seed})
-        per_frame = iterations_per_frame
-        if isinstance(per_frame, bool) or not isinstance(per_frame, int) or per_frame < 1:
-            raise ValueError(f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
+        per_frame = check_whole(iterations_per_frame, "iterations_per_frame", 1)
         self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
         self._stopping = False  # see _stop
@@ -211,9 +210,7 @@ class TrainingExplorer(View):
     # ----- training ------------------------------------------------------------------------
     def _train(self, iterations: int | None) -> None:
         count = self.iterations_per_frame.value if iterations is None else iterations
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ValueError(f"iterations must be a whole number >= 1, not {count!r}")
-        self.session.step(count)
+        self.session.step(check_whole(count, "iterations", 1))
 
     @shows_errors
     def _on_play_tick(self, change: dict[str, Any]) -> None:
