@@ -149,7 +149,7 @@ def test_a_missing_or_wrong_arity_is_named():
         "✗ Three: compute unpacks 1 input but arity is 3: write `arity = 1`.")
     for arity in ("1", 0, True, 1.0, 10**9):
         result = check_gate(type("Odd", (Square,), {"arity": arity}))
-        assert result.status == "error" and "arity, how many inputs the gate takes, must be" in result.message
+        assert result.status == "error" and "the gate takes, must be a whole" in result.message
 
 
 def test_a_missing_symbol_or_method_is_named():

@@ -60,7 +60,7 @@ def test_gates_saved_in_any_order_are_rebuilt_in_theirs():
         (lambda d: d["units"][0].pop("grad"), "unit 0 must be a dict with name, value, grad"),
         (lambda d: d["gates"][0].update(op="sqrt"), "gate 0: unknown op str 'sqrt'; the ops are"),
         (lambda d: d["gates"][0].update(inputs=[0]), r"gate 0 \(add\) takes 2 input\(s\), not"),
-        (lambda d: d["gates"][0].update(inputs=[1, 9]), "gate 0's input, the index of a unit, must be"),
+        (lambda d: d["gates"][0].update(inputs=[1, 9]), "gate 0's input, the index of a unit,"),
         (lambda d: d["gates"][1].update(output=3), "unit 3 is the output of both gate 0 and"),
         (lambda d: d["gates"][0].update(inputs=[1, 4]), "gate [01] is fed, through the gates"),
         (lambda d: d.update(output=-1), "the output, the index of a unit, must be"),
