@@ -37,6 +37,7 @@ import timeit
 import tracemalloc
 import weakref
 
+from machine import machine
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
@@ -236,6 +237,7 @@ def float_loss(weights, points, labels) -> float:
 
 
 def main(interleaved: int = INTERLEAVED) -> None:
+    print(machine())
     points, labels = two_moons()
     weights = initial_weights()
     n_gates, memory, named_memory = bytes_per_gate(weights, points, labels)
