@@ -100,7 +100,7 @@ class Gate:
         """d(output) from each input's d(input) (forward mode: the chain rule run forwards).
 
         This general rule takes the local gradients from the gate's own backward; the built-in
-        gates write theirs out.
+        gates write theirs out (a formula, not a backward run with every grad saved and restored).
         """
         by_unit = {id(unit): dot for unit, dot in zip(self.inputs, tangents, strict=True)}
         return sum(_times(local, by_unit[id(unit)]) for unit, local in self.local_gradients())

@@ -140,7 +140,7 @@ class Constant(Unit):
         super().__init__(value, 0.0, name)
 
 
-_new_unit = object.__new__
+_new_unit = object.__new__  # skips Unit.__init__'s call and checks: wire() sets every slot
 _weak = cast("Callable[[Unit], Callable[[], Unit]]", weakref.ref)  # see Gate._output
 
 
