@@ -8,13 +8,14 @@ ipywidgets only when first used, so `import gatekit` stays light.
 from importlib import import_module as _import_module
 
 from .circuit import BackwardStep, Circuit, CircuitError
-from .functions import add, div, exp, max, mul, neg, power, relu, sigmoid, sub, tanh
+from .functions import add, div, exp, log, max, mul, neg, power, relu, sigmoid, sub, tanh
 from .gates import (
     AddGate,
     Constant,
     DivGate,
     ExpGate,
     Gate,
+    LogGate,
     MaxGate,
     MulGate,
     NegGate,
@@ -33,8 +34,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Unit", "Constant", "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate",
-    "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate",
-    "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "tanh",
+    "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "LogGate",
+    "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "log", "tanh",
     "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse",
     "draw", "explore", "widgets", "datasets", "ml", "layers", "exercises",
 ]

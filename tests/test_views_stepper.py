@@ -66,3 +66,28 @@ def test_a_walk_where_backward_cannot_run_ends_with_the_reason(monkeypatch):
     assert stepper.step.phase == "stopped"
     assert "the gate q1 has no slope here" in stepper.sentence.value
     assert stepper.step.values[-1] == 6.0 and stepper.message.text == ""
+
+
+def test_the_stepper_names_the_local_factor_by_its_gate_and_each_use_of_a_shared_wire():
+    """Issue 21: never `df/dq = df/df * df/dq` (A = 1·A); a wire used twice, use by use."""
+    circuit = gk.parse("(x + y) * z + x", x=-2.0, y=5.0, z=-4.0)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    texts = [step.sentence for step in stepper.steps if step.phase == "backward"]
+    assert "Backward through q1 * z: df/dq1 = df/dq2 · ∂(q1 * z)/∂q1 = 1 · z = 1 · -4 = -4" in texts
+    uses = [text for text in texts if "uses of x" in text]
+    assert uses == [
+        "Backward through q2 + x: from the 1st of 2 uses of x: df/df · ∂(q2 + x)/∂x = 1 · 1 = 1;"
+        " running total 1",
+        "Backward through x + y: from the 2nd of 2 uses of x: df/dq1 · ∂(x + y)/∂x = -4 · 1 = -4;"
+        " df/dx = 1 + (-4) = -3",
+    ]
+    assert circuit.grads()["x"] == -3.0
+
+
+def test_a_wire_used_many_times_is_summed_in_words_and_ordinals_read_right():
+    from gatekit.narration import ordinal
+
+    circuit = gk.parse("x + x + x + x + x + x + x", x=2.0)
+    assert circuit.explain()[-1].endswith("df/dx = the sum of its 7 uses = 7")
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]

@@ -15,27 +15,34 @@ random force on the output, and says which gradient is wrong, where and by how m
 line (`da = ...`) reads as "not written yet", so a notebook's unfilled exercise still runs.
 Every rule of the guide's backprop-ninja list is in `EXERCISES`, with a blank template and a
 solution. `check_gate` checks a learner's own `gk.Gate` subclass against central differences,
-and `check_layer_backward` a relu layer's four matrix equations (chapter 12). All three answer
-with a `CheckResult`; the learner's code runs under a soft time limit (see `running`).
+`check_layer_backward` a relu layer's four matrix equations (chapter 12), `check_engine` a
+learner's whole autograd engine, a value class (chapter 14), and `check_gradient_checker` a
+learner's own gradient checker (chapter 17, with `planted_bug`, the layer it should catch).
+All answer with a `CheckResult`; the learner's code runs under a soft time limit (see
+`running`).
 """
 
 from importlib import import_module as _import_module
 
 from ..public import public_dir as _public_dir
 from .catalogue import EXERCISES, Exercise, check, get
+from .engine_check import check_engine
 from .gate_check import check_gate
 from .verdicts import ArrayMismatch, CheckResult, Mismatch
 
 __all__ = [
     "Exercise", "CheckResult", "Mismatch", "ArrayMismatch", "EXERCISES", "get", "check",
-    "check_gate", "check_layer_backward",
+    "check_gate", "check_engine", "check_layer_backward", "check_gradient_checker",
+    "planted_bug",
 ]
 
 
 def __getattr__(name: str) -> object:
-    # check_layer_backward needs numpy and gk.layers: loaded on first use only.
+    # These need numpy (and gk.layers): loaded on first use only.
     if name == "check_layer_backward":
         return _import_module(".layer_check", __name__).check_layer_backward
+    if name in ("check_gradient_checker", "planted_bug"):
+        return getattr(_import_module(".gradient_checker", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import NotWrittenYet, RefusedNow
 from ..functions import relu
 from ..gates import Unit, check_number
 from ..units import check_whole
 from .losses import check_label, hinge_cost, hinge_loss, pull_for, squared_hinge_pull
 from .protocol import (
     StepResult,
+    as_points,
     check_parameters,
     check_regularization,
     check_step_size,
@@ -47,7 +49,7 @@ class PullTrainedModel:
 
     def score_unit(self, x: Unit, y: Unit) -> Unit:
         """Build the gates from inputs x, y and the parameter Units to the score Unit."""
-        raise NotImplementedError
+        raise NotWrittenYet(f"{type(self).__name__} needs a score_unit() method")
 
     # ----- the guide's three calls, checking what a learner passes ---------------------------
     def forward(self, x: Unit | float, y: Unit | float) -> Unit:
@@ -65,7 +67,7 @@ class PullTrainedModel:
         label = check_label(label)
         regularization = check_regularization(regularization)
         if self.circuit is None:
-            raise RuntimeError("call forward(x, y) before backward(label)")
+            raise RefusedNow("call forward(x, y) before backward(label)")
         return self._backward(label, regularization)
 
     def parameter_update(self, step_size: float = 0.01) -> None:
@@ -260,7 +262,7 @@ class TwoLayerNet(PullTrainedModel):
     def _pre_activations(self, points: np.ndarray) -> np.ndarray:
         first = self._first_layer()
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging net scores ±inf
-            return np.asarray(points, dtype=float) @ first[:, :2].T + first[:, 2]
+            return as_points(points) @ first[:, :2].T + first[:, 2]
 
     def hidden_activations(self, points: np.ndarray) -> list[np.ndarray]:
         """The hidden neurons' outputs for an (n, 2) array: one (n, hidden) array in a list

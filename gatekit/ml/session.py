@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datasets import check_data
+from ..errors import RefusedType
 from ..gates import check_number
 from ..units import check_whole
 from .losses import check_label, score_data
@@ -65,7 +66,7 @@ class TrainingSession:
         seed: int = 0,
     ) -> None:
         if not isinstance(model, Trainable):
-            raise TypeError(
+            raise RefusedType(
                 f"{type(model).__name__} is not trainable here: it needs scores, train_step, "
                 "parameters, set_parameters and drawable_circuit (see gatekit.ml.Trainable)"
             )

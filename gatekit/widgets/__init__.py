@@ -17,6 +17,7 @@ _WHERE = {
     "StrategyComparison": "strategies",
     "compare_strategies": "strategies",
     "WeightGradientView": "weights",
+    "Predict": "predict",
 }
 
 __all__ = sorted(_WHERE)

@@ -12,11 +12,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..circuit import Circuit
+from ..errors import RefusedType, blames_learner
 from ..gates import Unit
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
 from .base import (
-    LEARNER_ERRORS,
     MessageLine,
     PlayButton,
     SvgImage,
@@ -260,7 +260,9 @@ class CircuitExplorer(View):
         trouble: Exception | None = None
         try:
             circuit.backward(self.force.value)
-        except LEARNER_ERRORS as error:
+        except Exception as error:
+            if not blames_learner(error):
+                raise
             trouble = error
         self._follow_circuit()
         if record:
@@ -318,7 +320,9 @@ def _badge_html(circuit: Circuit) -> str:
     """Analytic against numerical gradients, as a small coloured verdict."""
     try:
         check = circuit.check_gradients()
-    except LEARNER_ERRORS as error:
+    except Exception as error:
+        if not blames_learner(error):
+            raise
         return _grey(f"gradient check not possible here ({sentence(error)})")
     largest = escape(f"{check.max_error:.1e}")
     if check.ok:
@@ -348,6 +352,6 @@ def explore(
     if isinstance(circuit, Unit):
         circuit = Circuit(circuit)
     if not isinstance(circuit, Circuit):
-        raise TypeError(f"explore needs a Circuit or the Unit at the end of one, "
-                        f"not {type(circuit).__name__}")
+        raise RefusedType(f"explore needs a Circuit or the Unit at the end of one, "
+                          f"not {type(circuit).__name__}")
     return CircuitExplorer(circuit, force=force, step_size=step_size, move=move)

@@ -15,10 +15,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..circuit import Circuit, CircuitError, fmt
+from ..errors import RefusedType, RefusedValue, blames_learner
 from ..gates import Unit
 from ..picture.surface import Surface, sample_surface, surface_background, surface_svg
 from ..units import check_whole
-from .base import LEARNER_ERRORS, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
+from .base import MessageLine, PlayButton, SvgImage, View, escape, shows_errors
 from .sliders import FloatLogSlider, FloatSlider
 
 __all__ = ["Landscape"]
@@ -150,7 +151,9 @@ class Landscape(View):
         circuit = self.circuit
         try:
             grads = circuit.backward(self.force)
-        except LEARNER_ERRORS as error:
+        except Exception as error:
+            if not blames_learner(error):
+                raise
             self.message.show_error(error)
             grads = {self.x_name: 0.0, self.y_name: 0.0}
         gradient = grads[self.x_name], grads[self.y_name]
@@ -224,8 +227,8 @@ class Landscape(View):
 
 def _circuit_of(unit: object) -> Circuit:
     if not isinstance(unit, Unit):
-        raise TypeError(f"a Landscape shows a Circuit (or its output Unit), not "
-                        f"{type(unit).__name__}")
+        raise RefusedType(f"a Landscape shows a Circuit (or its output Unit), not "
+                          f"{type(unit).__name__}")
     return Circuit(unit)
 
 
@@ -252,7 +255,7 @@ def _half_width(circuit: Circuit, x: str, y: str, given: float | None) -> float:
         start = circuit.values()
         return max(2.0, 1.5 * max(abs(start[x]), abs(start[y])))
     if isinstance(given, bool) or not isinstance(given, int | float) or not 0 < given < math.inf:
-        raise ValueError(f"half_width must be a positive number, not {given!r}")
+        raise RefusedValue(f"half_width must be a positive number, not {given!r}")
     return float(given)
 
 

@@ -10,10 +10,11 @@ from typing import overload
 import ipywidgets as widgets
 
 from ..circuit import BackwardStep, Circuit, fmt
+from ..errors import RefusedIndex, blames_learner
 from ..gates import Gate
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
-from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
+from .base import MessageLine, SvgImage, View, escape, sentence, shows_errors
 
 __all__ = ["BackpropStepper", "Step", "StepPlan", "plan_steps"]
 
@@ -48,7 +49,9 @@ class StepPlan(Sequence[Step]):
         self._backward: list[BackwardStep] = []
         try:
             self._backward = circuit.backward_steps(force)
-        except LEARNER_ERRORS as error:
+        except Exception as error:
+            if not blames_learner(error):
+                raise
             self.trouble = sentence(error)
 
     def __len__(self) -> int:
@@ -66,7 +69,7 @@ class StepPlan(Sequence[Step]):
         if position < 0:
             position += len(self)
         if not 0 <= position < len(self):
-            raise IndexError(f"step {position} of a walk of {len(self)} steps")
+            raise RefusedIndex(f"step {position} of a walk of {len(self)} steps")
         gates = len(self.circuit.gates)
         if position == 0:
             return Step("start", None, None, "The inputs are set; nothing is computed yet.",

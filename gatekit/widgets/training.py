@@ -40,6 +40,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import imsave
 
+from ..errors import RefusedType, RefusedValue
 from ..gates import check_number
 from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
@@ -89,11 +90,11 @@ def _session_from(model: Trainable | TrainingSession, points: object, labels: ob
         extra = [name for name, value in (("points", points), ("labels", labels)) if
                  value is not None] + list(given)
         if extra:
-            raise TypeError(f"a TrainingSession brings its own data and settings; leave out "
-                            f"{', '.join(extra)} (or set them on the session)")
+            raise RefusedType(f"a TrainingSession brings its own data and settings; leave out "
+                              f"{', '.join(extra)} (or set them on the session)")
         return model
     if points is None or labels is None:
-        raise TypeError("give the points and labels to train on (or a gk.ml.TrainingSession)")
+        raise RefusedType("give the points and labels to train on (or a gk.ml.TrainingSession)")
     return TrainingSession(model, points, labels, **given)
 
 
@@ -359,7 +360,7 @@ class TrainingExplorer(View):
         left, right = sorted(self.plane.get_xlim())
         bottom, top = sorted(self.plane.get_ylim())
         if not (left <= x <= right and bottom <= y <= top):
-            raise ValueError(f"pixel ({column:g}, {row:g}) is outside the plane of points")
+            raise RefusedValue(f"pixel ({column:g}, {row:g}) is outside the plane of points")
         return float(x), float(y)
 
     # ----- drawing -------------------------------------------------------------------------
