@@ -28,6 +28,7 @@ from .gates import (
 )
 from .numerical import GradientCheck
 from .parse import parse
+from .pathsum import count_paths, paths
 from .public import public_dir as _public_dir
 
 __version__ = "0.1.0"
@@ -36,7 +37,8 @@ __all__ = [
     "Unit", "Constant", "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate",
     "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "LogGate",
     "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "log", "tanh",
-    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse",
+    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse", "paths",
+    "count_paths",
     "draw", "explore", "widgets", "datasets", "ml", "layers", "exercises",
 ]
 

@@ -21,6 +21,7 @@ from types import FrameType, TracebackType
 __all__ = [
     "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "RefusedDivision",
     "RefusedOverflow", "RefusedKey", "RefusedIndex", "RefusedNow", "NotWrittenYet", "refusal",
+    "NeedsTheInternet",
     "blames_learner",
 ]
 
@@ -82,6 +83,23 @@ def refusal(kind: type[BaseException], message: str) -> Refusal:
         if issubclass(refused, kind):
             return refused(message)
     return RefusedValue(message)
+
+
+class NeedsTheInternet(Refusal, ImportError):
+    """A chapter's packages could not load in the browser (JupyterLite) without the internet.
+
+    Jupyter shows it as its one sentence, with no traceback (`_render_traceback_`)."""
+
+    def __init__(self, *packages: str) -> None:
+        names = " and ".join([", ".join(packages[:-1]), packages[-1]] if len(packages) > 1
+                             else packages)
+        super().__init__(
+            f"This chapter needs {names}, which load from the internet here: connect, then run "
+            "this cell again (the chapters marked offline run without it)."
+        )
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
 
 
 _GATEKIT = Path(__file__).resolve().parent
