@@ -134,7 +134,7 @@ def _check_leaf(i: int, spec: dict[str, Any]) -> None:
 
 
 def _index(value: object, count: int, what: str) -> int:
-    return check_whole(value, f"{what}, the index of a unit,", 0, count - 1, CircuitError)
+    return check_whole(value, f"{what}, the index of a unit,", 0, count - 1, refusal=CircuitError)
 
 
 def _producers(gate_specs: list[Any], count: int) -> dict[int, int]:

@@ -41,18 +41,24 @@ def check_number(value: object, what: str = "value") -> float:
 
 
 def check_whole(
-    value: object, what: str, least: int = 0, most: int | None = None,
-    refusal: type[Exception] = RefusedValue,
+    value: object, what: str, least: int = 0, most: int | None = None, why: str = "",
+    refusal: type[Exception] | None = None,
 ) -> int:
-    """Return `value` as an int (numpy integers too, never a bool), refusing anything else and
-    anything outside least..most with one sentence: the one check of a count, size or index."""
+    """Return `value` as an int (numpy integers too, never a bool), or refuse it in one sentence:
+    RefusedType when it is no whole number, RefusedValue outside least..most (`why` says what is
+    wrong past `most`); `refusal` replaces both. The one check of a count, size or index."""
     whole = None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         whole = int(value)
     if whole is None or whole < least or (most is not None and whole > most):
         bound = f">= {least}" if most is None else f"from {least} to {most}"
-        raise refusal(f"{what} must be a whole number {bound}, not {reprlib.repr(value)}")
+        past = why and whole is not None and most is not None and whole > most
+        kind = refusal or (RefusedType if whole is None else RefusedValue)
+        raise kind(f"{what} must be a whole number {bound}, not {reprlib.repr(value)}"
+                   + (f": {why}" if past else ""))
     return whole
+
+
 def checked_result(gate: Gate, value: object) -> float:
     """What a gate's compute() returned, as a float: any real number (inf too, as exp gives), and
     NaN only from a built-in gate (inf - inf); a learner's gate returning None, a string, a

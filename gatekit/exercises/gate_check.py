@@ -116,7 +116,7 @@ def _refuse_non_gate(gate_class: object) -> None:
 def _checked_class(gate_class: type[Gate]) -> int:
     """The gate's arity, after refusing a class whose arity, symbol or methods are missing."""
     arity, symbol = gate_class.arity, gate_class.symbol
-    arity = check_whole(arity, "arity, how many inputs the gate takes,", 1, 26, _Refusal)
+    arity = check_whole(arity, "arity, how many inputs the gate takes,", 1, 26, refusal=_Refusal)
     if not isinstance(symbol, str) or not symbol or symbol == Gate.symbol:
         raise _Refusal('give your gate a symbol such as `symbol = "sq"`: circuits, drawings and'
                        " explain() show it")
