@@ -15,14 +15,18 @@ lab: $(VENV)/.lab-installed $(LAB_SETTINGS)/overrides.json
 
 test: $(VENV)/.test-installed browser site
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 bench: $(VENV)/.bench-installed
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
-# The fast edit-test loop: lint and the unit tests, without the browser, Binder and notebooks.
+# The fast edit-test loop: lint, the type check and the unit tests, without the browser, Binder
+# and notebooks. mypy reads its settings (the package, the libraries without types) from
+# pyproject.toml.
 check: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/test_binder.py
 
 # Re-run every notebook and store it executed (after changing the package or a notebook).
@@ -90,4 +94,4 @@ $(VENV)/.bench-installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build/site build/lite build/lite-cache $(LITE_VENV) build/assignments
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache build/site build/lite build/lite-cache $(LITE_VENV) build/assignments

@@ -18,6 +18,18 @@ operations in the same order, so their losses agree at every step (asserted).
    gatekit's has none) and neither walks the other's. Both ratios are to micrograd's median
    step here; the phases of gatekit's step show where its time goes.
 
+   Why this path differs by more than 2x between machines: not the collector. It runs no
+   collection at all here (counted below, so gc.get_threshold() cannot matter), and disabling
+   it or raising its thresholds to (100000, 50, 50) changed nothing beyond noise. It is the
+   cache: a built gate takes about 320 B (its Unit, gate, inputs tuple and weak reference), so
+   the demo's 65,000 gates are a ~21 MB working set walked twice per step. Measured on a
+   2-core AMD EPYC VM (1 MB L2 per core, a 32 MB L3 shared with other VMs; Python 3.11.7),
+   forward + backward cost about 210 ns a gate up to 7,000 gates (2.3 MB) and 870-1,100 ns a
+   gate from 20,000 gates (6.4 MB) on, in a fresh process; measured after micrograd has run
+   (the per-size line below), whose freed graph leaves the heap scattered, 7,000 gates already
+   cost ~1,270 ns. So the figure depends on the cache size, on what else shares it (a loaded
+   machine), and on where the allocator put the objects, more than on the CPU's speed.
+
 4. Where a gate's time goes: each object one gate is made of, made and freed on its own
    (timeit), against `a * b`, which makes all of them; and the same loss built from plain
    floats, the part of the build that is the demo's own Python.
@@ -37,6 +49,7 @@ import timeit
 import tracemalloc
 import weakref
 
+from machine import machine
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
@@ -181,6 +194,18 @@ def timed(step, *args) -> tuple[float, tuple[float, float]]:
     return time.perf_counter() - start, result
 
 
+def ns_per_gate_by_size(weights, points, labels) -> list[tuple[int, float]]:
+    """Gates and best forward + backward time per gate of the demo's loss on the first 2, 10,
+    30 and all points: flat while the circuit fits the caches, higher once it does not."""
+    sizes = []
+    for n in (2, 10, 30, len(points)):
+        loss, _ = gatekit_loss(gatekit_parameters(weights), points[:n], labels[:n])
+        circuit = gk.Circuit(loss)
+        best = min(timed(lambda c=circuit: (c.backward(), c.forward()))[0] for _ in range(5))
+        sizes.append((len(circuit), best * 1e9 / len(circuit)))
+    return sizes
+
+
 def bytes_per_gate(weights, points, labels) -> tuple[int, float, float]:
     """Gates, and tracemalloc's bytes per gate of a built circuit after backward, without and
     with its names table."""
@@ -236,6 +261,7 @@ def float_loss(weights, points, labels) -> float:
 
 
 def main(interleaved: int = INTERLEAVED) -> None:
+    print(machine())
     points, labels = two_moons()
     weights = initial_weights()
     n_gates, memory, named_memory = bytes_per_gate(weights, points, labels)
@@ -247,10 +273,12 @@ def main(interleaved: int = INTERLEAVED) -> None:
     circuit = gk.Circuit(loss)
     build = time.perf_counter() - start
     once_times, once_results = [], []
+    collections = sum(stats["collections"] for stats in gc.get_stats())
     for k in range(STEPS):
         seconds, result = timed(gatekit_rerun_step, circuit, scores, labels, k)
         once_times.append(seconds)
         once_results.append(result)
+    collections = sum(stats["collections"] for stats in gc.get_stats()) - collections
     del loss, scores, circuit
     gc.collect()
 
@@ -297,6 +325,10 @@ def main(interleaved: int = INTERLEAVED) -> None:
         print(f"  {label:45} {ns:6.0f}")
     print(f"memory per gate (tracemalloc): {memory:.0f} B after Circuit(loss).backward(),"
           f" {named_memory:.0f} B with the names table")
+    print(f"cyclic collections during the built-once path: {collections}")
+    print("built-once forward + backward per gate by circuit size (the cache at work):",
+          ", ".join(f"{gates:,} gates {ns:.0f} ns" for gates, ns in
+                    ns_per_gate_by_size(weights, points, labels)))
     final_loss, final_accuracy = once_results[-1]
     print(f"after {STEPS} steps (built once): loss {final_loss:.6f}, accuracy {final_accuracy:.2f}")
 

@@ -30,6 +30,7 @@ import random
 import statistics
 import time
 
+from machine import machine
 from matplotlib.figure import Figure
 
 import gatekit as gk
@@ -158,6 +159,7 @@ def png_encoding_seconds(circuit: gk.Circuit, repeats: int = 5) -> float:
 
 
 def main() -> None:
+    print(machine())
     cases = {"single neuron": single_neuron(), "~30 gates": small_net(4),
              "~100 gates": small_net(14), "1000 inputs": weighted_sum(1000)}
     print(f"{'circuit':<15}{'gates':>6}{'inputs':>7}{'median ms':>11}{'p90 ms':>8}"

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from machine import machine
 from micrograd.engine import Value
 from micrograd.nn import MLP as MicrogradMLP
 
@@ -174,6 +175,7 @@ def table(title: str, results: dict[str, Result], reference: str) -> None:
 
 def main() -> None:
     """Both runs, both tables, and the goals checked."""
+    print(machine())
     fast = {"gk.layers": run_layers}
     if torch_available():
         fast[TORCH] = run_torch

@@ -24,6 +24,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
+from machine import machine
+
 import gatekit as gk
 from gatekit.picture.layout import compute_layout
 
@@ -80,6 +82,7 @@ def drawn_png(circuit: gk.Circuit) -> bytes:
 
 
 def main() -> None:
+    print(machine())
     import matplotlib
 
     matplotlib.use("Agg")

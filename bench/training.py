@@ -17,6 +17,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from machine import machine
+
 import gatekit as gk
 from gatekit import ml
 from gatekit.widgets.training import GRID_SIZE, TrainingExplorer
@@ -87,6 +89,7 @@ def neuron_frame_rates() -> dict[str, float]:
 
 
 def main() -> None:
+    print(machine())
     print("training through circuits (iterations/s)")
     for name, rate in training_rates().items():
         print(f"  {name:34s} {rate:10.0f}")

@@ -5,10 +5,7 @@ them in order. Drawing (`gk.draw`) and widgets (`gk.explore`, `gk.widgets`) load
 ipywidgets only when first used, so `import gatekit` stays light.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+from importlib import import_module as _import_module
 
 from .circuit import BackwardStep, Circuit, CircuitError
 from .functions import add, div, exp, log, max, mul, neg, power, relu, sigmoid, sub, tanh
@@ -32,6 +29,7 @@ from .gates import (
 from .numerical import GradientCheck
 from .parse import parse
 from .pathsum import count_paths, paths
+from .public import public_dir as _public_dir
 
 __version__ = "0.1.0"
 
@@ -50,10 +48,14 @@ _LAZY_MODULES = {"widgets", "drawing", "datasets", "ml", "layers", "exercises"}
 _LAZY_FUNCTIONS = {"draw": ("drawing", "draw"), "explore": ("widgets", "explore")}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY_MODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return _import_module(f".{name}", __name__)
     if name in _LAZY_FUNCTIONS:
         module, attribute = _LAZY_FUNCTIONS[name]
-        return getattr(importlib.import_module(f".{module}", __name__), attribute)
+        return getattr(_import_module(f".{module}", __name__), attribute)
     raise AttributeError(f"module 'gatekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -103,7 +103,7 @@ class Circuit:
         return gate.describe(self.name_of)
 
     # ----- the two passes -------------------------------------------------------------------
-    def forward(self, **values: float) -> float:
+    def forward(self, /, **values: float) -> float:
         """Set the named inputs, recompute every gate in order, return the output's value; bad
         input (an unknown name, a non-number, NaN, a gate error such as division by zero) raises
         and leaves every Unit as it was."""
@@ -272,8 +272,10 @@ class Circuit:
         return steps
 
     def explain(self) -> list[str]:
-        """The backward pass as chain-rule sentences with the numbers, one per step."""
-        return [step.text for step in self.backward_steps()]
+        """The backward pass as chain-rule sentences with the numbers, one per step (run again
+        with the force of the last backward, so `backward(-1)` is narrated as -1; 1 if none)."""
+        force = self.output.grad if self.backward_passes else 1.0
+        return [step.text for step in self.backward_steps(force)]
 
     # ----- rebuilding an exact state (see serialise.py) -------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -362,7 +364,7 @@ def _topological_order(output: Unit) -> tuple[list[Gate], list[Unit], list[Unit]
     outputs: list[Unit] = []
     leaves: list[Unit] = []
     entered, finished = object(), object()
-    stack: list[Unit | None] = [output]
+    stack: list[Any] = [output]  # Units, each followed by None once its inputs are pushed
     pop, push = stack.pop, stack.append  # (bound once: the hot loop)
     while stack:
         unit = pop()

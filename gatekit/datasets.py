@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import RefusedValue
+from .public import public_dir as _public_dir
+from .units import check_whole
 
 __all__ = [
     "guide_points",
@@ -33,9 +35,7 @@ def guide_points() -> tuple[list[tuple[float, float]], list[int]]:
 
 
 def _check_size(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise RefusedValue(f"a data set needs at least 2 points, not n={n!r}")
-    return int(n)
+    return check_whole(n, "n", 2)
 
 
 def _halves(n: int) -> tuple[int, int]:
@@ -131,10 +131,11 @@ def spiral_arms(
     """`arms` spiral arms around the origin, one class each: labels are class indices 0 … arms-1
     (not ±1), for softmax classifiers. Each arm turns once as its radius grows from 0 to 1."""
     n = _check_size(n)
-    if isinstance(arms, bool) or not isinstance(arms, int | np.integer) or not 2 <= arms <= n:
-        raise ValueError(f"a spiral needs 2 to n={n} arms, not arms={arms!r}")
+    arms = check_whole(arms, "arms", 2, n)
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % arms
     radius = rng.uniform(0.05, 1.0, n)
     angle = 2.0 * np.pi * (labels / arms + radius) + rng.normal(0.0, noise, n)
     return radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]), labels
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -15,6 +15,7 @@ collector out of the way while they are made.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from .errors import NotWrittenYet, RefusedDivision, RefusedNow, RefusedType, RefusedValue
 from .units import Constant, NameOf, Unit, as_unit, check_number, checked_result, unit_name, wire
@@ -39,6 +40,8 @@ class Gate:
     """
 
     __slots__ = ("inputs", "_output")
+    inputs: tuple[Unit, ...]
+    _output: Callable[[], Unit]  # a weakref.ref, called unchecked by built-ins (a call less)
     arity = 2
     symbol = "?"
 
@@ -99,7 +102,7 @@ class Gate:
         """d(output) from each input's d(input) (forward mode: the chain rule run forwards).
 
         This general rule takes the local gradients from the gate's own backward; the built-in
-        gates write theirs out.
+        gates write theirs out (a formula, not a backward run with every grad saved and restored).
         """
         by_unit = {id(unit): dot for unit, dot in zip(self.inputs, tangents, strict=True)}
         return sum(_times(local, by_unit[id(unit)]) for unit, local in self.local_gradients())

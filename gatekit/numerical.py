@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .circuit import fmt
 from .errors import RefusedType, RefusedValue
 from .gates import check_number
+from .units import check_whole
 
 if TYPE_CHECKING:
     from .circuit import Circuit
@@ -102,7 +103,7 @@ def finite_differences(
     start = circuit.values()
     grads = {}
     try:
-        base = None if central else circuit._run_forward()
+        base = math.nan if central else circuit._run_forward()  # (central steps need none)
         for name, unit in circuit.inputs.items():
             value = start[name]
             step = h * max(abs(value), SMALLEST_SCALE) if scaled else h
@@ -141,8 +142,7 @@ def random_local_search(
     """The best of `iterations` seeded random tweaks of every input (1 + iterations passes,
     plus one to put the circuit back); a try where the circuit has no value is skipped.
     `on_try` sees each try's inputs."""
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
-        raise RefusedValue(f"iterations must be a whole number of tries, not {iterations!r}")
+    iterations = check_whole(iterations, "iterations", 0)
     tweak = check_number(tweak, "the tweak")
     rng = random.Random(seed)
     start = circuit.values()

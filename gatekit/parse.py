@@ -34,7 +34,7 @@ from . import functions
 from .circuit import Circuit
 from .errors import RefusedType, RefusedValue
 from .gates import Gate, Unit, check_number
-from .units import as_unit
+from .units import as_unit, check_whole
 
 __all__ = ["parse", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH"]
 
@@ -123,11 +123,7 @@ def _callables(gates: Mapping[str, type[Gate]] | None) -> Callables:
             what = (f"a gate made from {type(gate_class).__name__}" if isinstance(gate_class, Gate)
                     else f"{type(gate_class).__name__} {_quote(repr(gate_class))}")
             raise RefusedType(f"gates[{name!r}] must be a gk.Gate subclass (the class), not {what}")
-        arity = gate_class.arity
-        if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
-            raise RefusedValue(
-                f"{gate_class.__name__}.arity must be a whole number of inputs, not {arity!r}"
-            )
+        arity = check_whole(gate_class.arity, f"{gate_class.__name__}.arity", 1)
         table[name] = (arity, lambda *args, gate_class=gate_class: gate_class().forward(*args))
     return table
 

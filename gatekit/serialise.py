@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .circuit import CircuitError
 from .gates import GATE_TYPES, Constant, PowGate, Unit
+from .units import check_whole
 
 if TYPE_CHECKING:
     from .circuit import Circuit
@@ -91,7 +92,7 @@ def _listed(value: object, what: str) -> list[Any]:
     return value
 
 
-def _is_real(value: object) -> bool:
+def _is_real(value: object) -> TypeGuard[numbers.Real]:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -133,11 +134,7 @@ def _check_leaf(i: int, spec: dict[str, Any]) -> None:
 
 
 def _index(value: object, count: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-        raise CircuitError(
-            f"{what} must be the index of a unit (0 to {count - 1}), not {_shown(value)}"
-        )
-    return value
+    return check_whole(value, f"{what}, the index of a unit,", 0, count - 1, refusal=CircuitError)
 
 
 def _producers(gate_specs: list[Any], count: int) -> dict[int, int]:

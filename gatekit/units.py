@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import reprlib
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import collector, gates
 from .errors import RefusedType, RefusedValue
@@ -21,7 +22,7 @@ from .errors import RefusedType, RefusedValue
 if TYPE_CHECKING:
     from .gates import Gate
 
-__all__ = ["Unit", "Constant", "check_number", "unit_name"]
+__all__ = ["Unit", "Constant", "check_number", "check_whole", "unit_name"]
 
 NameOf = Callable[["Unit"], str]
 
@@ -37,6 +38,25 @@ def check_number(value: object, what: str = "value") -> float:
     if not math.isfinite(value):
         raise RefusedValue(f"{what} must be a finite number, not {value}")
     return value
+
+
+def check_whole(
+    value: object, what: str, least: int = 0, most: int | None = None, why: str = "",
+    refusal: type[Exception] | None = None,
+) -> int:
+    """Return `value` as an int (numpy integers too, never a bool), or refuse it in one sentence:
+    RefusedType when it is no whole number, RefusedValue outside least..most (`why` says what is
+    wrong past `most`); `refusal` replaces both. The one check of a count, size or index."""
+    whole = None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        whole = int(value)
+    if whole is None or whole < least or (most is not None and whole > most):
+        bound = f">= {least}" if most is None else f"from {least} to {most}"
+        past = why and whole is not None and most is not None and whole > most
+        kind = refusal or (RefusedType if whole is None else RefusedValue)
+        raise kind(f"{what} must be a whole number {bound}, not {reprlib.repr(value)}"
+                   + (f": {why}" if past else ""))
+    return whole
 
 
 def checked_result(gate: Gate, value: object) -> float:
@@ -143,8 +163,8 @@ class Constant(Unit):
         super().__init__(value, 0.0, name)
 
 
-_new_unit = object.__new__
-_weak = weakref.ref
+_new_unit = object.__new__  # skips Unit.__init__'s call and checks: wire() sets every slot
+_weak = cast("Callable[[Unit], Callable[[], Unit]]", weakref.ref)  # see Gate._output
 
 
 def wire(gate: Gate, inputs: tuple[Unit, ...]) -> Unit:

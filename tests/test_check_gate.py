@@ -135,7 +135,7 @@ def test_the_refusals_say_what_to_write():
         check_gate(Square())
     with pytest.raises(TypeError, match=re.escape("int is not a gate: write `class int(gk.Gate)")):
         check_gate(int)
-    with pytest.raises(ValueError, match="positive whole number"):
+    with pytest.raises(ValueError, match="points must be a whole number >= 1"):
         check_gate(Square, points=0)
 
 
@@ -149,7 +149,7 @@ def test_a_missing_or_wrong_arity_is_named():
         "✗ Three: compute unpacks 1 input but arity is 3: write `arity = 1`.")
     for arity in ("1", 0, True, 1.0, 10**9):
         result = check_gate(type("Odd", (Square,), {"arity": arity}))
-        assert result.status == "error" and "arity must be how many inputs" in result.message
+        assert result.status == "error" and "the gate takes, must be a whole" in result.message
 
 
 def test_a_missing_symbol_or_method_is_named():

@@ -325,3 +325,17 @@ def test_explain_narrates_each_use_of_a_branching_wire_with_a_running_total():
             assert step.text.endswith(f"; running total {total}" if len(totals) < 3
                                       else f"; df/dw = {' + '.join(terms)} = {total}")
     assert len(totals) == 3 and totals[-1] == pytest.approx(w.grad)
+
+
+def test_explain_narrates_the_force_backward_was_given():
+    circuit = gk.parse("x * y", x=3, y=-2)
+    assert circuit.explain()[0] == "df/df = 1"  # no backward yet: the unit force
+    circuit.backward(-1)
+    grads = circuit.grads()
+    lines = circuit.explain()
+    assert lines[0] == "df/df = -1" and circuit.grads() == grads == {"x": 2.0, "y": -3.0}
+
+
+def test_an_input_named_self_can_be_moved():
+    circuit = gk.parse("self * y", self=2, y=3)
+    assert circuit.forward(self=4) == 12.0 and circuit.inputs["self"].value == 4.0

@@ -358,9 +358,10 @@ def test_a_step_size_beyond_the_sliders_first_range_is_honoured():
     ({"x": ["x"]}, gk.errors.RefusedType, "x and y name inputs of the circuit"),
     ({"half_width": float("inf")}, gk.errors.RefusedValue, "half_width must be a positive"),
     ({"resolution": 301}, gk.errors.RefusedValue,
-     "resolution must be from 5 to 51, not 301: a finer grid over this circuit of 1 gate(s)"),
+     "resolution must be a whole number from 5 to 51, not 301: a finer grid over this circuit"),
     ({"resolution": 4.5}, gk.errors.RefusedType, "resolution must be a whole number"),
-    ({"tries": 100_000}, gk.errors.RefusedValue, "tries must be from 1 to 1000, not 100000: "),
+    ({"tries": 100_000}, gk.errors.RefusedValue,
+     "tries must be a whole number from 1 to 1000, not 100000: "),
 ])
 def test_settings_are_honoured_or_refused_at_construction(settings, kind, problem):
     with pytest.raises(kind, match=re.escape(problem)):
@@ -373,6 +374,7 @@ def test_a_large_circuit_gets_a_coarser_grid_that_stays_within_an_events_budget(
     assert finest_resolution(circuit) == 5
     view = gk.widgets.Landscape(circuit)
     assert view.resolution == 5 and len(view._surface.xs) == 5
-    with pytest.raises(gk.errors.RefusedValue, match="resolution must be from 5 to 5, not 41"):
+    with pytest.raises(gk.errors.RefusedValue,
+                       match="resolution must be a whole number from 5 to 5, not 41"):
         gk.widgets.Landscape(circuit, resolution=41)
     assert gk.widgets.Landscape(product()).resolution == 41  # the chapters' circuits keep 41

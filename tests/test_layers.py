@@ -230,7 +230,7 @@ def test_other_misuse_is_refused_with_the_reason() -> None:
         MLP([2, 3, 1], activation="softplus")
     with pytest.raises(ValueError, match="at least two sizes"):
         MLP([2])
-    with pytest.raises(ValueError, match="n_outputs must be a positive integer"):
+    with pytest.raises(ValueError, match="n_outputs must be a whole number >= 1"):
         Dense(2, 0)
     with pytest.raises(ValueError, match="one output, this one has 2"):
         MLP([2, 3, 2]).to_circuit([1.0, 2.0])

@@ -191,7 +191,7 @@ def test_dead_neurons_are_the_ones_silent_on_every_point():
 
 
 def test_two_layer_net_refuses_no_hidden_neurons():
-    with pytest.raises(ValueError, match="hidden must be a positive number"):
+    with pytest.raises(ValueError, match="hidden must be a whole number >= 1"):
         ml.TwoLayerNet(hidden=0)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 
@@ -388,15 +387,13 @@ def test_the_gates_a_summary_shows_all_feed_the_output_through_each_other():
 
 
 @pytest.mark.parametrize("points", [300, 1000])  # 2,404 and 8,004 gates
-def test_showing_a_huge_circuit_takes_under_a_second_and_100_mb(points):
+def test_showing_a_huge_circuit_takes_under_100_mb(points):  # its time: bench/picture.py
     circuit = hinge(points)
     tracemalloc.start()
-    start = time.perf_counter()
     svg = circuit._repr_svg_()
-    seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert seconds < 1.0 and peak < 100e6
+    assert peak < 100e6
     assert f"{len(circuit.gates):,} gates" in svg and len(svg) < 200_000
 
 

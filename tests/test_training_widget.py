@@ -65,10 +65,11 @@ def test_the_current_point_is_highlighted_with_its_pull():
     view = explorer(seed=2)
     step = view.step()
     (index,) = step.indices
-    np.testing.assert_array_equal(view._current.get_offsets(), [view.points[index]])
+    ring = view.plane.collections[-1]  # the ring drawn last, over the points
+    np.testing.assert_array_equal(ring.get_offsets(), [view.points[index]])
     pull = float(step.pulls[0])
-    shown = view._pull_text.get_text()
-    assert shown.startswith(f"point {index}:")
+    shown = view.plane.texts[0].get_text()
+    assert shown.startswith(f"point {index}:") and f"{shown}." in view.figure.image.alt
     assert (f"pull {pull:+g}" in shown) if pull else ("no pull" in shown)
 
 
@@ -77,7 +78,7 @@ def test_the_boundary_image_shows_the_model_scores():
     view.step(10)
     grid = view._grid
     assert grid.shape == (GRID_SIZE * GRID_SIZE, 2)
-    shown = view._scores_image.get_array()
+    shown = view.plane.images[0].get_array()
     scores = view.model.scores(grid).reshape(GRID_SIZE, GRID_SIZE)
     np.testing.assert_array_equal(shown, np.clip(scores, -2.0, 2.0))  # the bands end at ±1
     assert np.all(np.sign(shown) == np.sign(scores))
@@ -185,8 +186,8 @@ def test_batch_models_highlight_every_point_that_pulls():
     view = explorer(ml.HingeLossClassifier([0.1, 0.2, 0.3]), regularization=0.1)
     step = view.step()
     pulling = int(np.count_nonzero(step.pulls))
-    assert len(view._current.get_offsets()) == pulling
-    assert view._pull_text.get_text() == f"{pulling} of 6 points pull"
+    assert len(view.plane.collections[-1].get_offsets()) == pulling
+    assert f" {pulling} of 6 points pull." in view.figure.image.alt
 
 
 def test_the_two_layer_net_trains_in_the_explorer():

@@ -272,7 +272,7 @@ def test_the_dead_label_reads_on_any_tile_colour():
 
 def test_training_points_differ_by_shape_as_well_as_colour():
     view = gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS)
-    plus, minus = view._dots[1], view._dots[-1]
+    plus, minus = view.plane.collections[:2]  # drawn in this order, the ring after them
     labels = np.asarray(LABELS)
     assert len(plus.get_offsets()) == int((labels == 1).sum())
     assert len(minus.get_offsets()) == int((labels == -1).sum())

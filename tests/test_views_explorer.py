@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-import statistics
 import sys
-import time
 
 import pytest
 
@@ -140,20 +138,16 @@ def test_beyond_the_limit_a_chooser_shows_one_slider_and_every_input_still_has_o
         explorer.sliders["nope"]
 
 
-def test_a_1000_input_explorer_answers_an_event_in_under_50_ms():
+def test_a_1000_input_explorer_answers_an_event_with_one_forward_pass():  # its time: latency.py
     circuit = weighted_sum(1000)
     explorer = gk.explore(circuit)
     slider = explorer.sliders["w3"]
     passes = circuit.forward_passes
-    times = []
     for k in range(12):
-        tick = time.perf_counter()
         slider.value = 0.01 * (k + 1)
-        times.append(time.perf_counter() - tick)
     assert circuit.forward_passes - passes == 12  # one forward a move: no gradient check
     assert explorer.message.text == "" and f"{circuit.value:.4f}" in explorer.output_line.value
     assert len(svg_of(explorer.drawing)) < 200_000  # the summary picture, not 2,000 gates
-    assert statistics.median(times) < 0.050
 
 
 def test_on_a_large_circuit_the_gradient_check_runs_when_asked():

@@ -22,11 +22,9 @@ All answer with a `CheckResult`; the learner's code runs under a soft time limit
 `running`).
 """
 
-from __future__ import annotations
+from importlib import import_module as _import_module
 
-import importlib
-from typing import Any
-
+from ..public import public_dir as _public_dir
 from .catalogue import EXERCISES, Exercise, check, get
 from .engine_check import check_engine
 from .gate_check import check_gate
@@ -39,10 +37,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # These need numpy (and gk.layers): loaded on first use only.
     if name == "check_layer_backward":
-        return importlib.import_module(".layer_check", __name__).check_layer_backward
+        return _import_module(".layer_check", __name__).check_layer_backward
     if name in ("check_gradient_checker", "planted_bug"):
-        return getattr(importlib.import_module(".gradient_checker", __name__), name)
+        return getattr(_import_module(".gradient_checker", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

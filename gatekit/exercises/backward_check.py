@@ -14,6 +14,7 @@ import numbers
 import random
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..circuit import Circuit
 from ..errors import RefusedType, RefusedValue
@@ -47,7 +48,7 @@ def circuit_for(expression: str, rng: random.Random) -> Circuit:
     for _ in range(_BUILD_DRAWS):
         values = {name: draw(rng) for name in _variable_names(expression)}
         try:
-            return parse(expression, **values)
+            return parse(expression, None, **values)
         except (ValueError, ArithmeticError):
             continue
     raise RefusedValue(str(first_error))
@@ -162,7 +163,7 @@ def _signature(
     return [name for name in names if name in input_names], extra[0], call
 
 
-def _gradients(returned: object, input_names: list[str]) -> tuple[dict[str, object], str]:
+def _gradients(returned: object, input_names: list[str]) -> tuple[dict[str, Any], str]:
     """The returned gradients by input name, or a sentence when they are not one number (or
     `...`) per input."""
     values = returned if isinstance(returned, tuple | list) else (returned,)

@@ -31,7 +31,7 @@ from typing import Any
 from .. import functions
 from ..circuit import Circuit, fmt
 from ..errors import RefusedType, RefusedValue
-from ..units import Unit
+from ..units import Unit, check_whole
 from .backward_check import draw
 from .running import LearnerCodeFailed, run, show
 from .verdicts import TOLERANCE, CheckResult, at, close, join
@@ -216,8 +216,7 @@ def check_engine(
     if not isinstance(value_class, type):
         raise RefusedType("check_engine takes your value class itself (such as V), not"
                           f" {type(value_class).__name__} {show(value_class, 40)}")
-    if isinstance(expressions, bool) or not isinstance(expressions, int) or expressions < 1:
-        raise RefusedValue(f"expressions must be a positive whole number, not {expressions!r}")
+    expressions = check_whole(expressions, "expressions", 1)
     names = _wanted_ops(ops)
     tolerance = TOLERANCE  # read before the learner's code runs
     engine = _Engine(value_class, tolerance)
@@ -273,7 +272,7 @@ class _Engine:
     """The learner's class under test: each check builds with it, runs it and compares."""
 
     def __init__(self, value_class: type, tolerance: float) -> None:
-        self.cls = value_class
+        self.cls: Any = value_class  # the learner's class: any attribute may be missing
         self.name = value_class.__name__
         self.tolerance = tolerance
 

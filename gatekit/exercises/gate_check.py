@@ -24,6 +24,7 @@ from dataclasses import replace
 from ..circuit import fmt
 from ..errors import RefusedType
 from ..gates import Gate, Unit
+from ..units import check_whole
 from .backward_check import draw, draw_force
 from .running import LearnerCodeFailed, checked_count, run, show
 from .verdicts import CheckResult, Mismatch, Sample, at, close, guess_slip, where
@@ -115,9 +116,7 @@ def _refuse_non_gate(gate_class: object) -> None:
 def _checked_class(gate_class: type[Gate]) -> int:
     """The gate's arity, after refusing a class whose arity, symbol or methods are missing."""
     arity, symbol = gate_class.arity, gate_class.symbol
-    if isinstance(arity, bool) or not isinstance(arity, int) or not 1 <= arity <= 26:
-        raise _Refusal("arity must be how many inputs the gate takes, a whole number from 1 to"
-                       f" 26, not {show(arity, 40)}")
+    arity = check_whole(arity, "arity, how many inputs the gate takes,", 1, 26, refusal=_Refusal)
     if not isinstance(symbol, str) or not symbol or symbol == Gate.symbol:
         raise _Refusal('give your gate a symbol such as `symbol = "sq"`: circuits, drawings and'
                        " explain() show it")
@@ -191,8 +190,10 @@ def _slopes(gate_class: type[Gate], values: list[float]) -> list[float] | None:
     """The slope of compute along each input at `values`, or None if any cannot be had."""
     slopes = []
     for i in range(len(values)):
-        slope = _slope(lambda v, i=i: _value(gate_class, values[:i] + [v] + values[i + 1:]),
-                       values[i])
+        def along(v: float, i: int = i) -> float | None:
+            return _value(gate_class, values[:i] + [v] + values[i + 1:])
+
+        slope = _slope(along, values[i])
         if slope is None:
             return None
         slopes.append(slope)
@@ -290,7 +291,8 @@ def _check_no_state(
             and close(float(again), fresh, tolerance)):
         raise _Refusal(f"your compute keeps a value from an earlier call: {used}, the first gate"
                        f" computing again at the second's inputs gives {show(again, 40)} where a"
-                       f" new gate gives {fmt(fresh)}; compute from the inputs' values every time")
+                       f" new gate gives {show(fresh, 40)}; compute from the inputs' values every"
+                       " time")
 
 
 def _call(point: dict[str, float]) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import RefusedValue
+from ..units import check_whole
 from .running import LearnerCodeFailed, run, show
 from .verdicts import CheckResult
 
@@ -92,8 +92,7 @@ def check_gradient_checker(
     if not callable(checker):
         raise TypeError(f"check_gradient_checker needs your checker function, not"
                         f" {show(checker, 60)}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise RefusedValue(f"trials must be a positive whole number, not {trials!r}")
+    trials = check_whole(trials, "trials", 1)
     rng = np.random.default_rng(seed)
     for _ in range(trials):
         shape = tuple(int(n) for n in rng.integers(1, 5, size=3))
@@ -130,6 +129,7 @@ def _judge(checker: Callable[..., object], f: Callable[[np.ndarray], float], x: 
     if isinstance(error, bool) or not isinstance(error, numbers.Real):
         return "error", ("your checker should return the largest relative error, a number; it"
                          f" returned {show(error, 40)}")
+    error = float(error)
     if good and not error < PASS:
         return "wrong", (f"on {where}, the gradient was right, but your checker reported"
                          f" {error:.3g} (a right one is below {PASS:g}: is h too large, or the"

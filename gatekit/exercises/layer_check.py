@@ -70,10 +70,10 @@ def check_layer_backward(
                 mismatch = ArrayMismatch(name, where, float(np.max(np.abs(mine - right))))
                 if name not in worst or not mismatch.difference <= worst[name].difference:
                     worst[name] = mismatch
-    right = tuple(name for name in _NAMES if name not in worst and name not in blank)
+    correct = tuple(name for name in _NAMES if name not in worst and name not in blank)
     status = "wrong" if worst else "blank" if blank else "correct"
     return CheckResult(
-        _TITLE, status, right, tuple(worst[name] for name in _NAMES if name in worst),
+        _TITLE, status, correct, tuple(worst[name] for name in _NAMES if name in worst),
         tuple(name for name in _NAMES if name in blank), trials,
         against="the matrix form", over=f"on all {trials} random layers",
     )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Refusal, RefusedValue
+from ..units import check_whole
 
 __all__ = ["TIME_LIMIT", "LearnerCodeFailed", "run", "shorten", "show", "checked_count"]
 
@@ -139,8 +140,7 @@ def show(value: object, length: int = 60) -> str:
 def checked_count(count: object, what: str, most: int) -> int:
     """How many points or trials a check runs: a whole number from 1 to `most` (about what runs
     in a second or two; more finds nothing new), or a refusal naming `what`."""
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise RefusedValue(f"{what} must be a positive whole number, not {count!r}")
+    count = check_whole(count, what, 1)
     if count > most:
         raise RefusedValue(f"{what} must be at most {most:,}, not {count:,}: more would take more"
                            " than a few seconds and find nothing new")

@@ -32,8 +32,7 @@ its hidden neurons, its scalar circuit), `losses` (svm_loss, mean_squared_error,
 softmax_cross_entropy).
 """
 
-from __future__ import annotations
-
+from ..public import public_dir as _public_dir
 from .activations import ACTIVATIONS, Activation
 from .dense import Dense
 from .losses import mean_squared_error, softmax, softmax_cross_entropy, svm_loss
@@ -51,3 +50,7 @@ __all__ = [
     "WeightGradientTrace",
     "trace_weight_gradient",
 ]
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import RefusedNow, RefusedValue
 from ..gates import check_number
 from ..ml.protocol import refuse_divergence
+from ..units import check_whole
 from .activations import Activation, Identity, activation_named
 
 __all__ = ["Dense", "descend", "check_shape", "copy_into", "as_matrix"]
@@ -62,10 +63,8 @@ class Dense:
         flat_parameters: np.ndarray | None = None,
         flat_gradients: np.ndarray | None = None,
     ) -> None:
-        for what, n in (("n_inputs", n_inputs), ("n_outputs", n_outputs)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise RefusedValue(f"{what} must be a positive integer, not {n!r}")
-        self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
+        self.n_inputs = check_whole(n_inputs, "n_inputs", 1)
+        self.n_outputs = check_whole(n_outputs, "n_outputs", 1)
         self.activation = activation_named(activation)
         size = self.n_outputs * (self.n_inputs + 1)
         self.flat_parameters = np.zeros(size) if flat_parameters is None else flat_parameters

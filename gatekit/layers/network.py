@@ -90,7 +90,7 @@ class MLP:
         return {name: Unit(value, name=name)
                 for name, value in zip(self.parameter_names(), values, strict=True)}
 
-    def scalar_forward(self, x: Sequence[float], units: dict[str, Unit]) -> list[Unit]:
+    def scalar_forward(self, x: Sequence[float] | np.ndarray, units: dict[str, Unit]) -> list[Unit]:
         """The network on one example x, built from gates over `units`: its output Units.
 
         Each z[i] sums W[i,0]·a[0] + W[i,1]·a[1] + … from the left and adds b[i] last, the order
@@ -186,7 +186,7 @@ class MLP:
         names = [name for layer in self.hidden_names for name in layer]
         dead = [np.all(np.broadcast_to(layer.activation.derivative(z, a), z.shape) == 0, axis=1)
                 for layer, z, a in self._hidden(points)]  # (identity's slope is a plain 1)
-        flags = np.concatenate(dead) if dead else []  # no hidden layer: no neuron to be dead
+        flags = np.concatenate(dead) if dead else np.zeros(0, bool)  # no hidden layer: none dead
         return [name for name, flag in zip(names, flags, strict=True) if flag]
 
     @property

@@ -18,8 +18,7 @@ hand-derived update is `SimplifiedSVM`, the guide's "simplified SVM update", kep
 Needs numpy only (no matplotlib, no ipywidgets).
 """
 
-from __future__ import annotations
-
+from ..public import public_dir as _public_dir
 from .losses import (
     accuracy,
     check_label,
@@ -65,3 +64,7 @@ __all__ = [
     "mean_hinge_cost",
     "measure",
 ]
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -31,7 +31,7 @@ def check_label(label: object) -> int:
     """A label as the int +1 or -1, or a ValueError naming what it is instead."""
     if isinstance(label, bool) or label not in (1, -1):
         raise RefusedValue(f"a label must be +1 or -1, not {label!r}")
-    return int(label)  # type: ignore[call-overload]
+    return int(label)
 
 
 def pull_for(label: int, score: float) -> float:
@@ -86,8 +86,9 @@ def hinge_loss(
 def hinge_loss_parts(circuit: Circuit) -> dict[str, float]:
     """The values of a hinge-loss circuit's named parts: cost per example,
     regularization, loss."""
-    wanted = [u for u in circuit.units if u.name and u.name.startswith(("cost", "regul"))]
-    return {u.name: u.value for u in wanted} | {"loss": circuit.value}  # type: ignore[misc]
+    wanted = {u.name: u.value for u in circuit.units
+              if u.name and u.name.startswith(("cost", "regul"))}
+    return wanted | {"loss": circuit.value}
 
 
 def score_data(model: Trainable, points: np.ndarray, labels: np.ndarray) -> tuple[float, float]:

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..circuit import Circuit
-from ..errors import NotWrittenYet, RefusedNow, RefusedValue
+from ..errors import NotWrittenYet, RefusedNow
 from ..functions import relu
 from ..gates import Unit, check_number
+from ..units import check_whole
 from .losses import check_label, hinge_cost, hinge_loss, pull_for, squared_hinge_pull
 from .protocol import (
     StepResult,
@@ -237,8 +238,7 @@ class TwoLayerNet(PullTrainedModel):
     """
 
     def __init__(self, hidden: int = 3, seed: int = 0) -> None:
-        if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
-            raise RefusedValue(f"hidden must be a positive number of neurons, not {hidden!r}")
+        hidden = check_whole(hidden, "hidden", 1)
         self.hidden = hidden
         names = [f"{p}{k}" for k in range(1, hidden + 1) for p in "abc"]
         names += [f"w{k}" for k in range(1, hidden + 1)] + ["d"]

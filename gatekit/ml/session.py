@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datasets import check_data
-from ..errors import RefusedType, RefusedValue
+from ..errors import RefusedType
 from ..gates import check_number
+from ..units import check_whole
 from .losses import check_label, score_data
 from .protocol import (
     StepResult,
@@ -45,12 +46,6 @@ class History:
         return len(self.accuracy)
 
 
-def _check_count(count: object, what: str, least: int) -> int:
-    if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < least:
-        raise RefusedValue(f"{what} must be a whole number >= {least}, not {count!r}")
-    return int(count)
-
-
 class TrainingSession:
     """One training run of a `Trainable` model on 2-D points with ±1 labels.
 
@@ -78,7 +73,7 @@ class TrainingSession:
         self.points, self.labels = check_data(points, labels)
         self.step_size = step_size
         self.regularization = regularization
-        self.seed = _check_count(seed, "the seed", 0)
+        self.seed = check_whole(seed, "the seed", 0)
         self.model = model
         self.start = model.parameters()  # what reset() restores
         self.rng = np.random.default_rng(self.seed)
@@ -113,7 +108,7 @@ class TrainingSession:
         On divergence the iterations before it stay recorded and the model keeps the
         parameters of the last one.
         """
-        n = _check_count(n, "the number of iterations", 0)
+        n = check_whole(n, "the number of iterations", 0)
         model, points, labels, history = self.model, self.points, self.labels, self.history
         for _ in range(n):
             result = model.train_step(points, labels, self._step_size, self._regularization,
@@ -156,7 +151,7 @@ def train(
 ) -> History:
     """Train any `Trainable` for `iterations` steps with `numpy.random.default_rng(seed)`;
     return the history (a `TrainingSession` stepped `iterations` times)."""
-    iterations = _check_count(iterations, "iterations", 0)
+    iterations = check_whole(iterations, "iterations", 0)
     session = TrainingSession(model, points, labels, step_size, regularization, seed)
     session.step(iterations)
     return session.history

@@ -64,6 +64,7 @@ def circuit_description(circuit: Circuit, shown: Sequence[Wire] | None = None) -
     """One sentence of what the picture shows, e.g. "f = 0.8808, computed by 5 gates from a, b,
     c, x, y; the largest gradient is on b, 0.315." (from `shown` when given, as a view that
     hides some numbers draws them; else from the circuit, looking at its inputs only)."""
+    inputs: list[tuple[str, float | None]]
     if shown is None:
         output_text = fmt(circuit.output.value)
         inputs = [(name, unit.grad) for name, unit in circuit.inputs.items()]

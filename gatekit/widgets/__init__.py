@@ -3,10 +3,9 @@
 Each view loads on first use, so importing one does not import the others.
 """
 
-from __future__ import annotations
+from importlib import import_module as _import_module
 
-import importlib
-from typing import Any
+from ..public import public_dir as _public_dir
 
 # Which submodule holds each public widget.
 _WHERE = {
@@ -24,7 +23,11 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _WHERE:
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        return getattr(_import_module(f".{_WHERE[name]}", __name__), name)
     raise AttributeError(f"module 'gatekit.widgets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return _public_dir(__all__, globals())

@@ -262,8 +262,9 @@ class PlayButton:
 class FigureImage:
     """One matplotlib Figure kept for the life of a plotting view, rendered to PNG into an Image.
 
-    Views change the figure's artists in place and call `refresh()`; the Figure is never
-    recreated and never shown through pyplot. matplotlib loads only when one is made, so the
+    Views change the figure's artists in place and render them into `image` (the
+    TrainingExplorer redraws only the moving ones); the Figure is never recreated and never
+    shown through pyplot. matplotlib loads only when one is made, so the
     circuit views (which draw SVG) never load it.
     """
 
@@ -276,11 +277,3 @@ class FigureImage:
     def describe(self, text: str) -> None:
         """Say what the picture shows now, for screen readers (its alt text)."""
         self.image.alt = text
-
-    def refresh(self) -> None:
-        """Render the figure as it is now into the Image widget."""
-        import io
-
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
-        self.image.value = buffer.getvalue()

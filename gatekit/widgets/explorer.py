@@ -307,12 +307,12 @@ def _badge_html(circuit: Circuit) -> str:
         if not blames_learner(error):
             raise
         return _grey(f"gradient check not possible here ({sentence(error)})")
-    error = escape(f"{check.max_error:.1e}")
+    largest = escape(f"{check.max_error:.1e}")
     if check.ok:
         return (f'<span style="color:{VALUE_COLOUR}">✔ backward agrees with the numerical '
-                f"gradient (max error {error})</span>")
+                f"gradient (max error {largest})</span>")
     return (f'<span style="color:{GRAD_COLOUR}">✘ backward and the numerical gradient differ '
-            f"(max error {error})</span>")
+            f"(max error {largest})</span>")
 
 
 def _prediction_html(output: str, predicted: float, actual: float) -> str:

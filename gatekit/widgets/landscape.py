@@ -27,6 +27,7 @@ from ..picture.surface import (
     surface_svg,
     window_half_width,
 )
+from ..units import check_whole
 from .base import MessageLine, SvgImage, View, escape, sentence, shows_errors
 from .controls import StepControls, set_slider_range
 from .sliders import FloatSlider
@@ -82,14 +83,14 @@ class Landscape(View):
         self.circuit = circuit if isinstance(circuit, Circuit) else _circuit_of(circuit)
         self.x_name, self.y_name = _two_inputs(self.circuit, x, y)
         finest = finest_resolution(self.circuit)
-        self.resolution = min(DEFAULT_RESOLUTION, finest) if resolution is None else _whole(
+        self.resolution = min(DEFAULT_RESOLUTION, finest) if resolution is None else check_whole(
             resolution, "resolution", 5, finest,
             f"a finer grid over this circuit of {len(self.circuit)} gate(s) costs more than an "
             f"event's 50 ms to sample and draw")
         self.half_width = _half_width(self.circuit, self.x_name, self.y_name, half_width)
         self.show_tries, self.show_probes = bool(show_tries), bool(show_probes)
-        self.tries = _whole(tries, "tries", 1, MAX_TRIES,
-                            "more costs more than an event's 50 ms to search and draw")
+        self.tries = check_whole(tries, "tries", 1, MAX_TRIES,
+                                 "more costs more than an event's 50 ms to search and draw")
         self.tweak, self.h, self.seed = tweak, h, seed
         self.force = _force(force)
         self.start = self.circuit.values()  # what Reset restores
@@ -322,17 +323,6 @@ def _half_width(circuit: Circuit, x: str, y: str, given: float | None) -> float:
 def finest_resolution(circuit: Circuit) -> int:
     """The finest grid whose sampling fits an event's budget on this circuit (at least 5)."""
     return max(5, math.isqrt(SAMPLE_BUDGET // (len(circuit) + PASS_OVERHEAD)))
-
-
-def _whole(value: object, what: str, low: int, high: int, why: str) -> int:
-    """A whole number from low to high, else refused with a sentence (`why` the cap's reason)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RefusedType(f"{what} must be a whole number, not {type(value).__name__} "
-                          f"({value!r})")
-    if not low <= value <= high:
-        raise RefusedValue(f"{what} must be from {low} to {high}, not {value}"
-                           + (f": {why}" if value > high else ""))
-    return value
 
 
 def _force(value: object) -> float:

@@ -41,7 +41,7 @@ NEEDED = ("hidden_activations", "dead_neurons", "hidden_names", "neuron_weight_n
 _PANEL_NUMBERS = itertools.count()  # each panel's CSS class names are its own
 
 
-def has_neurons(model: object) -> bool:
+def has_neurons(model: Any) -> bool:
     """True for a model that can show its hidden neurons (gk.ml.TwoLayerNet, gk.layers.MLP)
     and has at least one (an MLP([2, 1]) has no hidden layer)."""
     return all(hasattr(model, name) for name in NEEDED) and any(model.hidden_names)
@@ -61,7 +61,8 @@ def heatmap_rgba(values: np.ndarray, scale: float) -> np.ndarray:
 def png_data_uri(rgba: np.ndarray) -> str:
     """An RGBA image as a data: URI of a PNG (encoded by matplotlib, lightly compressed)."""
     buffer = io.BytesIO()
-    imsave(buffer, rgba, format="png", metadata={"Software": None},
+    imsave(buffer, rgba, format="png",
+           metadata={"Software": None},  # type: ignore[dict-item]  # None drops the key
            pil_kwargs={"compress_level": 1})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -125,7 +126,8 @@ class NeuronPanel:
         shown = names[:room]
         self.drawn += shown
         # One image for the layer: the tiles side by side, each NEURON_GRID pixels wide.
-        sprite = activations[:, : len(shown)].reshape(NEURON_GRID, NEURON_GRID, len(shown))
+        sprite: np.ndarray = activations[:, : len(shown)].reshape(
+            NEURON_GRID, NEURON_GRID, len(shown))
         sprite = sprite.transpose(0, 2, 1).reshape(NEURON_GRID, NEURON_GRID * len(shown))
         layer_class = f"{self.css_class}-{number}"
         style = (f"<style>.{layer_class} {{"

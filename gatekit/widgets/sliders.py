@@ -45,6 +45,7 @@ class _Named(anywidget.AnyWidget):
     # file watcher, so a closed view would never be freed.
     _esm = Path(__file__).with_name("sliders.js").read_text(encoding="utf-8")
     _scale = traitlets.Unicode("linear").tag(sync=True)
+    value: Any  # each slider's own trait, a float or an int
 
     __repr__ = widgets.Widget.__repr__
 

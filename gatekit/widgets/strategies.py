@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..circuit import Circuit, fmt
-from ..errors import RefusedType, RefusedValue
+from ..units import check_whole
 from .base import MessageLine, View, escape, shows_errors
 from .sliders import FloatLogSlider, IntSlider
 
@@ -50,13 +50,7 @@ def most_tries(circuit: Circuit, budget: int) -> int:
 def _checked_tries(tries: object, most: int, circuit: Circuit, why: str) -> int:
     """The number of tries, a whole number from 1 to `most`, else refused (`why`: the cap's
     reason)."""
-    if isinstance(tries, bool) or not isinstance(tries, int):
-        raise RefusedType(f"tries must be a whole number, not {type(tries).__name__} "
-                          f"({tries!r})")
-    if not 1 <= tries <= most:
-        raise RefusedValue(f"tries must be from 1 to {most} for this circuit of {len(circuit)} "
-                           f"gate(s), not {tries}" + (f": {why}" if tries > most else ""))
-    return tries
+    return check_whole(tries, "tries", 1, most, f"on this circuit of {len(circuit)} gate(s), {why}")
 
 
 _COLUMNS = ("strategy", "output before", "after", "improvement", "forward passes",
@@ -207,7 +201,7 @@ class StrategyComparison(View):
     def update(self) -> StrategyTable:
         """Rerun the three strategies with the sliders' settings and redraw the table."""
         self.table = None
-        self.table = compare_strategies(self.circuit, self.tries.value, self.tweak.value,
+        self.table = compare_strategies(self.circuit, int(self.tries.value), self.tweak.value,
                                         self.step_size.value, seed=self.seed)
         self._show_state()
         return self.table

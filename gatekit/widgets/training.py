@@ -47,6 +47,7 @@ from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
+from ..units import check_whole
 from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
 from .controls import StepControls
 from .neurons import NeuronPanel
@@ -122,10 +123,7 @@ class TrainingExplorer(View):
         super().__init__()
         self.session = _session_from(model, points, labels, {
             "step_size": step_size, "regularization": regularization, "seed": seed})
-        per_frame = iterations_per_frame
-        if isinstance(per_frame, bool) or not isinstance(per_frame, int) or per_frame < 1:
-            raise RefusedValue(
-                f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
+        per_frame = check_whole(iterations_per_frame, "iterations_per_frame", 1)
         self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
         self._build_controls(per_frame)
@@ -213,9 +211,7 @@ class TrainingExplorer(View):
     # ----- training ------------------------------------------------------------------------
     def _train(self, iterations: int | None) -> None:
         count = self.iterations_per_frame.value if iterations is None else iterations
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise RefusedValue(f"iterations must be a whole number >= 1, not {count!r}")
-        self.session.step(count)
+        self.session.step(check_whole(count, "iterations", 1))
 
     @shows_errors
     def _tick(self) -> None:
@@ -305,7 +301,9 @@ class TrainingExplorer(View):
             interpolation="nearest", aspect="auto",
         )
         self._dots = {
-            label: self.plane.scatter([], [], s=60, marker=marker, edgecolors=POINT_EDGE,
+            # (matplotlib's stub allows integer vertices only; float ones work)
+            label: self.plane.scatter([], [], s=60, marker=marker,  # type: ignore[arg-type]
+                                      edgecolors=POINT_EDGE,
                                       linewidths=0.8, zorder=3,
                                       facecolors=POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR)
             for label, marker in POINT_MARKERS.items()
@@ -394,10 +392,11 @@ class TrainingExplorer(View):
         else:
             self._canvas.restore_region(self._background)
         for artist in self._moving:
-            artist.axes.draw_artist(artist)
+            self.figure.figure.draw_artist(artist)
         buffer = io.BytesIO()
         imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png",
-               metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+               metadata={"Software": None},  # type: ignore[dict-item]  # None drops the key
+               pil_kwargs={"compress_level": 1})
         self.figure.image.value = buffer.getvalue()
 
     def _show_step(self) -> None:
@@ -409,7 +408,7 @@ class TrainingExplorer(View):
         pulling = step.indices if len(step.indices) == 1 else step.indices[step.pulls != 0]
         self._current.set_offsets(self.points[pulling].reshape(-1, 2))
         pulls = step.pulls if len(step.indices) == 1 else step.pulls[step.pulls != 0]
-        self._current.set_edgecolors([PULL_COLOURS[float(np.sign(p))] for p in pulls])
+        self._current.set_edgecolor([PULL_COLOURS[float(np.sign(p))] for p in pulls])
         if len(step.indices) == 1:
             pull = float(step.pulls[0])
             self._pull_text.set_text(f"point {int(step.indices[0])}: pull {pull:+g}" if pull

@@ -28,7 +28,7 @@ def _entry(entry: object) -> tuple[int, int, int]:
     """An entry of dW as (layer, i, j), a list such as [1, 0, 0] too; anything else refused."""
     if (isinstance(entry, tuple | list) and len(entry) == 3
             and all(isinstance(k, int) and not isinstance(k, bool) for k in entry)):
-        return tuple(entry)  # type: ignore[return-value]
+        return tuple(entry)
     raise RefusedValue(f"entry must be (layer, i, j) for the entry dW<layer>[i,j], such as"
                        f" (1, 0, 0), not {entry!r}")
 
