@@ -49,7 +49,7 @@ from .browser_lab import (
 )
 
 ROOT = HERE.parents[1]
-SITE = ROOT / "build" / "site"
+SITE = ROOT / "build" / "site" / "lite"  # under the course website
 WELCOME = "00_welcome.ipynb"
 # A request the guard must stop: `.invalid` names never resolve anywhere.
 OUTSIDE_PROBE_URL = "http://gatekit.invalid/probe"
@@ -81,9 +81,10 @@ def tool(name: str) -> Any:
 
 
 def stale_parts() -> list[str]:
-    """What in build/site differs from the checkout: the welcome notebook, gatekit's modules."""
+    """What in build/site/lite differs from the checkout: the welcome notebook, gatekit's
+    modules."""
     if not (SITE / "index.html").exists():
-        return ["build/site is missing"]
+        return ["build/site/lite is missing"]
     stale = []
     if (SITE / "files" / WELCOME).read_bytes() != (NOTEBOOKS / WELCOME).read_bytes():
         stale.append(f"files/{WELCOME}")
@@ -114,7 +115,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class LiteSite:
-    """build/site served by a Python HTTP server on a free port of 127.0.0.1, in a thread."""
+    """build/site/lite served by a Python HTTP server on a free port of 127.0.0.1, in a thread."""
 
     def __init__(self, root: Path) -> None:
         handler = functools.partial(_Handler, directory=str(root))
@@ -207,7 +208,7 @@ def welcome(chromium: Any) -> Iterator[Welcome]:
     stale = stale_parts()
     if stale:
         shown = ", ".join(stale[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
-        pytest.fail(f"build/site does not match the checkout ({shown}): run `make site` "
+        pytest.fail(f"build/site/lite does not match the checkout ({shown}): run `make site` "
                     "(make test builds it first).", pytrace=False)
     site = LiteSite(SITE)
     site.start()
