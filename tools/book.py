@@ -30,8 +30,8 @@ SOURCE = ROOT / "build" / "book-src"
 SITE = ROOT / "build" / "site"
 API_CONTRACT = DOCS / "API.md"
 CHAPTER_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*([^|]+?)\s*\|\s*\[[^\]]*\]\(notebooks/([^)]+)\)")
-PUBLIC_NAME = re.compile(r"`(gk\.[A-Za-z_][\w.]*)")
-SECTION = re.compile(r"^## (.+)$")
+CODE_SPAN = re.compile(r"`([^`]+)`")  # may run over a line break
+PUBLIC_NAME = re.compile(r"\bgk\.[A-Za-z_][\w.]*")
 
 
 def readme_parts() -> tuple[str, str]:
@@ -81,20 +81,19 @@ def index_page(front: str, chapter_list: list[tuple[str, Path]], teaching: bool)
 
 
 def public_names(contract: str) -> list[tuple[str, list[str]]]:
-    """Each section of the API contract with the `gk.` names it introduces, in its order,
-    each name once (its first section)."""
+    """Each section of the API contract with the `gk.` names its code spans introduce, in its
+    order, each name once (in its first section)."""
     sections: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
-    for line in contract.splitlines():
-        if heading := SECTION.match(line):
-            sections.append((heading[1].strip(), []))
-        elif sections:
-            for name in PUBLIC_NAME.findall(line):
-                name = name.rstrip(".")
-                if name not in seen:
-                    seen.add(name)
-                    sections[-1][1].append(name)
-    return [(title, names) for title, names in sections if names]
+    for part in contract.split("\n## ")[1:]:
+        title, _, text = part.partition("\n")
+        names = [name.rstrip(".") for span in CODE_SPAN.findall(text)
+                 for name in PUBLIC_NAME.findall(span)]
+        fresh = [name for name in dict.fromkeys(names) if name not in seen]
+        seen.update(fresh)
+        if fresh:
+            sections.append((title.strip(), fresh))
+    return sections
 
 
 def resolve(name: str) -> tuple[str, object] | None:
