@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 from gatekit.widgets.base import svg_text
 
-from .accessibility import Upstream, scan
-from .browser_lab import NOTEBOOKS, PAGE_TIMEOUT_MS
+from .accessibility import Upstream, Violation, scan
+from .browser_lab import NOTEBOOKS, PAGE_TIMEOUT_MS, WIDGET_VIEW, Lab, views_shown_beside_a_picture
 from .test_lite import LiteSite, RequestLog
 
 ROOT = NOTEBOOKS.parent
@@ -43,16 +43,42 @@ class Book:
     page: Any
     requests: RequestLog
 
-    def open(self, name: str) -> Any:
+    def open(self, name: str) -> None:
         response = self.page.goto(f"{self.site.url}/{name}.html")
         assert response is not None and response.ok, f"{name}.html: {response}"
-        return response
+
+
+@dataclass
+class Visit:
+    """What one page showed: its links, ids, pictures, launch links and axe's findings."""
+
+    heading: bool
+    links: list[str]
+    ids: set[str]
+    pictures: dict[str, bool]  # alt text -> shown (visible and loaded)
+    launches: list[str]
+    violations: list[Violation]
+
+
+# Everything a visit reads from the page, in one call.
+_READ = """(article) => ({
+  heading: !!document.querySelector(`${article} h1`),
+  links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+  ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
+  pictures: [...document.querySelectorAll(`${article} img[alt]`)].map((img) => {
+    const box = img.getBoundingClientRect();
+    return [img.alt, img.complete && img.naturalWidth > 0 && box.width > 0 && box.height > 0
+                     && getComputedStyle(img).visibility !== "hidden"];
+  }),
+  launches: [...document.querySelectorAll(".dropdown-launch-buttons a")].map((a) => a.href),
+})"""
 
 
 def stale_chapters() -> list[str]:
     """The chapters whose page was built from another notebook than the checkout's."""
     if not (SITE / "index.html").exists() or not (SITE / "lite" / "index.html").exists():
         return ["build/site (or its lite/) is missing"]
+
     def built_from(name: str) -> bytes | None:
         source = SOURCES / f"{name}.ipynb"
         return source.read_bytes() if (SITE / f"{name}.html").exists() and source.exists() else None
@@ -81,6 +107,20 @@ def book(chromium: Any) -> Iterator[Book]:
         site.stop()
 
 
+@pytest.fixture(scope="module")
+def visits(book: Book) -> dict[str, Visit]:
+    """Every page of the site opened once, read, and checked by axe in its own content."""
+    found = {}
+    for name in PAGES:
+        book.open(name)
+        read = book.page.evaluate(_READ, ARTICLE)
+        violations = [v for v in scan(book.page, "", within=ARTICLE, upstream=BOOK_THEME)
+                      if v.upstream is None]
+        found[name] = Visit(read["heading"], read["links"], set(read["ids"]),
+                            dict(read["pictures"]), read["launches"], violations)
+    return found
+
+
 def view_pictures(name: str) -> list[str]:
     """The text alternative of every view's static picture stored in a chapter's notebook."""
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
@@ -91,20 +131,12 @@ def view_pictures(name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_a_chapter_page_shows_every_views_picture_with_its_text(book: Book, name: str) -> None:
-    book.open(name)
-    expect(book.page.locator(f"{ARTICLE} h1").first).to_be_visible()
+def test_a_chapter_page_shows_every_views_picture_with_its_text(visits: dict[str, Visit],
+                                                                 name: str) -> None:
+    visit = visits[name]
+    assert visit.heading
     for alt in view_pictures(name):
-        image = book.page.locator(f"{ARTICLE} img[alt={_css_string(alt)}]").first
-        assert image.count(), f"{name}: no picture named {alt[:80]!r}"
-        image.scroll_into_view_if_needed()
-        expect(image).to_be_visible()
-        assert image.evaluate("(img) => img.complete && img.naturalWidth > 0"), alt[:80]
-
-
-def _css_string(text: str) -> str:
-    """Text as a quoted CSS string (for an attribute selector)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+        assert visit.pictures.get(alt), f"{name}: no picture shown named {alt[:80]!r}"
 
 
 def test_the_pictures_come_from_the_re_stored_notebooks() -> None:
@@ -113,15 +145,12 @@ def test_the_pictures_come_from_the_re_stored_notebooks() -> None:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_internal_link_resolves(book: Book, name: str) -> None:
-    book.open(name)
-    links = book.page.eval_on_selector_all("a[href]", "(all) => all.map((a) => a.href)")
-    ids = set(book.page.eval_on_selector_all("[id]", "(all) => all.map((e) => e.id)"))
-    here = f"{book.site.url}/{name}.html"
+def test_every_internal_link_resolves(book: Book, visits: dict[str, Visit], name: str) -> None:
+    here = urlsplit(book.site.url).netloc
     broken = []
-    for link in links:
+    for link in visits[name].links:
         parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or parts.netloc != urlsplit(here).netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != here:
             continue
         target = SITE / unquote(parts.path).lstrip("/")
         if target.is_dir():
@@ -129,35 +158,31 @@ def test_every_internal_link_resolves(book: Book, name: str) -> None:
         if not target.is_file():
             broken.append(link)
         elif (parts.fragment and target.name == f"{name}.html"
-              and unquote(parts.fragment) not in ids):
+              and unquote(parts.fragment) not in visits[name].ids):
             broken.append(link)
     assert broken == [], f"{name}: {broken[:5]}"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_the_launch_buttons_open_this_notebook(book: Book, name: str) -> None:
-    book.open(name)
-    hrefs = book.page.eval_on_selector_all(
-        ".dropdown-launch-buttons a", "(all) => all.map((a) => a.href)")
+def test_the_launch_buttons_open_this_notebook(book: Book, visits: dict[str, Visit],
+                                               name: str) -> None:
+    hrefs = visits[name].launches
     lite = [href for href in hrefs if "/lite/" in href]
     assert len(lite) == 1, hrefs
     parts = urlsplit(lite[0])
     assert (SITE / parts.path.lstrip("/")).is_file()
     (path,) = parse_qs(parts.query)["path"]
     assert path == f"{name}.ipynb" and (SITE / "lite" / "files" / path).is_file()
-    response = book.page.request.get(lite[0])
-    assert response.ok
+    assert book.page.request.get(lite[0]).ok
     assert any(href.startswith("https://mybinder.org/") and name in href for href in hrefs)
     assert any(href.startswith("https://colab.research.google.com/") and name in href
                for href in hrefs)
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_axe_finds_no_wcag_violation_in_the_books_content(book: Book, name: str) -> None:
-    book.open(name)
-    violations = [v for v in scan(book.page, "", within=ARTICLE, upstream=BOOK_THEME)
-                  if v.upstream is None]
-    assert violations == [], "\n".join(map(str, violations))
+def test_axe_finds_no_wcag_violation_in_the_books_content(visits: dict[str, Visit],
+                                                         name: str) -> None:
+    assert visits[name].violations == [], "\n".join(map(str, visits[name].violations))
 
 
 def test_axe_would_see_a_picture_without_text(book: Book) -> None:
@@ -169,8 +194,21 @@ def test_axe_would_see_a_picture_without_text(book: Book) -> None:
     assert "image-alt" in rules
 
 
-def test_no_request_left_loopback_for_a_picture(book: Book) -> None:
+def test_no_request_left_loopback_for_a_picture(book: Book, visits: dict[str, Visit]) -> None:
     """Whatever the pages asked of the internet (aborted), no picture came from there."""
     pictures = [url for url in book.requests.outside
                 if Path(urlsplit(url).path).suffix in (".svg", ".png", ".jpg", ".gif")]
     assert pictures == []
+
+
+def test_jupyterlab_shows_each_view_live_and_never_its_static_picture_too(lab: Lab) -> None:
+    """Run live, every view's bundle carries widget and SVG: JupyterLab ranks the widget first
+    and shows only it (Notebook 7 shares its renderers; JupyterLite: tests/browser/test_lite)."""
+    name = "03_analytic_gradient.ipynb"
+    lab.run_notebook(name)
+    try:
+        panel = lab.notebook(name)
+        assert panel.locator(WIDGET_VIEW).count() >= 3
+        assert views_shown_beside_a_picture(panel) == 0
+    finally:
+        lab.close(name)

@@ -46,6 +46,7 @@ from .browser_lab import (
     Lab,
     key_press_latencies,
     latency_report,
+    views_shown_beside_a_picture,
 )
 
 ROOT = HERE.parents[1]
@@ -252,6 +253,12 @@ def test_notebook_00_runs_on_pyodide_with_gatekit_from_the_site(welcome: Welcome
     assert findings.view_states and set(findings.view_states) == {"rendered"}
     served = [urlsplit(url).path for url in welcome.requests.loopback]
     assert any(path.startswith("/static/pyodide/gatekit-") for path in served), served
+
+
+def test_jupyterlite_shows_the_live_widget_and_not_its_static_picture(welcome: Welcome) -> None:
+    """The view's bundle carries an SVG too; JupyterLite ranks the widget first, shows only it."""
+    assert welcome.lab.notebook(WELCOME).locator(WIDGET_VIEW).count() > 0
+    assert views_shown_beside_a_picture(welcome.lab.notebook(WELCOME)) == 0
 
 
 def test_the_explorer_draws_the_circuit(welcome: Welcome) -> None:
