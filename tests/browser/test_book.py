@@ -15,13 +15,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import nbformat
 import pytest
-from playwright.sync_api import expect
 
 from gatekit.widgets.base import svg_text
 
 from .accessibility import Upstream, Violation, scan
-from .browser_lab import NOTEBOOKS, PAGE_TIMEOUT_MS, WIDGET_VIEW, Lab, views_shown_beside_a_picture
-from .test_lite import LiteSite, RequestLog
+from .browser_lab import NOTEBOOKS, WIDGET_VIEW, Lab, views_shown_beside_a_picture
+from .test_lite import LiteSite, RequestLog, served_offline
 
 ROOT = NOTEBOOKS.parent
 SITE = ROOT / "build" / "site"
@@ -89,22 +88,9 @@ def stale_chapters() -> list[str]:
 
 @pytest.fixture(scope="module")
 def book(chromium: Any) -> Iterator[Book]:
-    stale = stale_chapters()
-    if stale:
-        pytest.fail(f"build/site does not match the checkout ({', '.join(stale[:3])}): run "
-                    "`make site` (make test builds it first).", pytrace=False)
-    site = LiteSite(SITE)
-    site.start()
-    requests = RequestLog()
-    context = chromium.new_context(viewport={"width": 1300, "height": 900})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    expect.set_options(timeout=PAGE_TIMEOUT_MS)
-    context.route("**/*", requests.route)
-    try:
+    viewport = {"width": 1300, "height": 900}
+    with served_offline(chromium, SITE, stale_chapters(), viewport) as (site, context, requests):
         yield Book(site, context.new_page(), requests)
-    finally:
-        context.close()
-        site.stop()
 
 
 @pytest.fixture(scope="module")
