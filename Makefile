@@ -9,7 +9,7 @@ LITE_VENV := build/lite-venv
 # make book's own environment: Sphinx pins a docutils of its own.
 BOOK_VENV := build/book-venv
 
-.PHONY: lab test check lint bench notebooks clean browser book site npm
+.PHONY: lab test check lint bench notebooks clean browser book site npm assignments
 
 # JupyterLab refuses to run as root unless told; containers and hubs often run as root.
 lab: $(VENV)/.lab-installed $(LAB_SETTINGS)/overrides.json
@@ -41,6 +41,12 @@ book: $(BOOK_VENV)/.installed
 site: book $(LITE_VENV)/.installed npm
 	$(LITE_VENV)/bin/python tools/lite_site.py
 
+# A teacher's nbgrader course from the exercise chapters (tools/assignments.py): the source
+# notebooks with solutions and autograder tests, and the student release without solutions,
+# in build/assignments. See docs/teaching.md.
+assignments: $(VENV)/.test-installed
+	$(BIN)/python tools/assignments.py build/assignments
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
@@ -48,8 +54,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+# Every route installs the versions constraints.txt pins (tools/pin_versions.py writes it).
+# Checkouts before gatekit-edu installed the package under the name gatekit: that goes first.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+
+$(VENV)/.lab-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip uninstall --quiet --yes gatekit 2>/dev/null || true
+	$(PIP_INSTALL) -e ".[lab]"
 	touch $@
 
 # JupyterLab's settings for the course: no "news" pop-up greeting a new user (the site too).
@@ -57,20 +68,23 @@ $(LAB_SETTINGS)/overrides.json: tools/jupyterlab-overrides.json | $(VENV)/.lab-i
 	mkdir -p $(@D)
 	cp $< $@
 
-$(LITE_VENV)/.installed: pyproject.toml
+$(LITE_VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(LITE_VENV)
 	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LITE_VENV)/bin/python -m pip install --quiet -e ".[lite]"
+	$(LITE_VENV)/bin/python -m pip install --quiet -c constraints.txt -e ".[lite]"
 	touch $@
 
+# Not under constraints.txt: Sphinx needs an older docutils than the pinned one; the book extra
+# pins its own three tools exactly instead.
 $(BOOK_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BOOK_VENV)
 	$(BOOK_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BOOK_VENV)/bin/python -m pip install --quiet -e ".[book]"
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+$(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip uninstall --quiet --yes gatekit 2>/dev/null || true
+	$(PIP_INSTALL) -e ".[test,browser,teach]"
 	touch $@
 
 # The browser tests drive Debian's Chromium; install it when missing and we are allowed to.
@@ -86,10 +100,10 @@ npm:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
 	fi
 
-$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[bench,test]"
+$(VENV)/.bench-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e ".[bench,test]"
 	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache build/site build/lite build/lite-cache $(LITE_VENV) \
-		build/book-src build/book-doctrees $(BOOK_VENV)
+		build/assignments build/book-src build/book-doctrees $(BOOK_VENV)

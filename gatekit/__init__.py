@@ -11,13 +11,14 @@ import importlib
 from typing import Any
 
 from .circuit import BackwardStep, Circuit, CircuitError
-from .functions import add, div, exp, max, mul, neg, power, relu, sigmoid, sub, tanh
+from .functions import add, div, exp, log, max, mul, neg, power, relu, sigmoid, sub, tanh
 from .gates import (
     AddGate,
     Constant,
     DivGate,
     ExpGate,
     Gate,
+    LogGate,
     MaxGate,
     MulGate,
     NegGate,
@@ -30,14 +31,16 @@ from .gates import (
 )
 from .numerical import GradientCheck
 from .parse import parse
+from .pathsum import count_paths, paths
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Unit", "Constant", "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate",
-    "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate",
-    "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "tanh",
-    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse",
+    "MaxGate", "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "LogGate",
+    "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "log", "tanh",
+    "Circuit", "CircuitError", "GradientCheck", "BackwardStep", "parse", "paths",
+    "count_paths",
     "draw", "explore", "widgets", "datasets", "ml", "layers", "exercises",
 ]
 

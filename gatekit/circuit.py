@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import collector
 from .engine_adapter import from_engine
-from .errors import RefusedValue
-from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
+from .errors import RefusedType, RefusedValue, refusal
+from .gates import GATE_TYPES, Constant, Gate, Unit, check_number, checked_result
+from .narration import narrate
+from .numbers import fmt
 
 if TYPE_CHECKING:
     import networkx
@@ -31,12 +33,6 @@ _SHOWN_INPUTS = 12  # inputs a circuit's repr lists before it only counts them
 
 class CircuitError(RefusedValue):
     """A circuit that cannot be built or run as asked (a cycle, clashing names, …)."""
-
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: -3 not -3.0, four significant digits."""
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
 
 
 class BackwardStep(NamedTuple):
@@ -58,9 +54,10 @@ class Circuit:
 
     def __init__(self, output: Unit) -> None:
         if not isinstance(output, Unit):
-            raise TypeError(f"a Circuit is built from its output Unit, not {type(output).__name__}")
+            raise RefusedType(f"a Circuit is built on its output Unit, not {type(output).__name__}")
         self.output = output
         self.gates, self._outputs, self._leaves = _topological_order(output)
+        self._built_in = all(type(gate) in _GATE_KIND for gate in self.gates)
         self._names: dict[Unit, str | int] | None = None
         if any(unit.name is None for unit in self._movable()):
             self.inputs, self._names = _name_units(self._leaves, self._outputs, output)
@@ -107,11 +104,9 @@ class Circuit:
 
     # ----- the two passes -------------------------------------------------------------------
     def forward(self, **values: float) -> float:
-        """Set the named inputs, recompute every gate in order, return the output's value.
-
-        Bad input (an unknown name, a non-number, NaN, a gate error such as division by zero)
-        raises and leaves every Unit as it was.
-        """
+        """Set the named inputs, recompute every gate in order, return the output's value; bad
+        input (an unknown name, a non-number, NaN, a gate error such as division by zero) raises
+        and leaves every Unit as it was."""
         new_values = self._checked_values(values)
         old_values = {name: self.inputs[name].value for name in new_values}
         self._set(new_values)
@@ -129,18 +124,22 @@ class Circuit:
             self.inputs[name].value = value
 
     def _run_forward(self) -> float:
-        """One forward pass over the current input values; a gate error names the circuit's
-        units (division by zero in x / q1: q1 is 0)."""
+        """One forward pass over the current input values, checking what a learner's gate
+        returns; a gate error names the circuit's units (division by zero in x / q1: q1 is 0)."""
         self.forward_passes += 1
         gate = None
         try:
-            for gate, gate_output in zip(self.gates, self._outputs, strict=True):
-                gate_output.value = gate.compute()
+            if self._built_in:  # the fast loop: every gate is gatekit's own
+                for gate, gate_output in zip(self.gates, self._outputs, strict=True):
+                    gate_output.value = gate.compute()
+            else:
+                for gate, gate_output in zip(self.gates, self._outputs, strict=True):
+                    gate_output.value = checked_result(gate, gate.compute())
         except (ArithmeticError, ValueError) as error:
             sentence = None if gate is None else gate.problem(self.name_of)
             if sentence is None:
                 raise
-            raise type(error)(sentence) from None
+            raise refusal(type(error), sentence) from None
         return self.output.value
 
     def backward(self, force: float = 1.0) -> dict[str, float]:
@@ -262,27 +261,14 @@ class Circuit:
     def backward_steps(self, force: float = 1.0) -> list[BackwardStep]:
         """The backward pass as steps, in the order backward runs them (runs it, too).
 
-        A wire that a gate uses twice (`a * a`) gets one step per use, and every `+=` step says
-        the running total so far."""
+        Each step's text names the local factor by its gate (`∂(q * z)/∂q = z`); a wire used
+        more than once gets a step per use with its running total, then the sum (`narration`)."""
         self.backward(force)
         out = self.name_of(self.output)
         steps = [BackwardStep(None, self.output, force, 1.0, f"d{out}/d{out} = {fmt(force)}")]
-        so_far: dict[int, float] = {id(self.output): force}
-        for gate, gate_out in zip(reversed(self.gates), reversed(self._outputs), strict=True):
-            for unit, local in gate.uses():
-                if isinstance(unit, Constant):
-                    continue
-                contribution = gate_out.grad * local
-                sign = "+=" if id(unit) in so_far else "="
-                via, to = self.name_of(gate_out), self.name_of(unit)
-                text = (
-                    f"d{out}/d{to} {sign} d{out}/d{via} * d{via}/d{to}"
-                    f" = {fmt(gate_out.grad)} * {fmt(local)} = {fmt(contribution)}"
-                )
-                so_far[id(unit)] = so_far.get(id(unit), 0.0) + contribution
-                if sign == "+=":
-                    text += f" (so far {fmt(so_far[id(unit)])} in all)"
-                steps.append(BackwardStep(gate, unit, gate_out.grad, local, text))
+        gates = zip(reversed(self.gates), reversed(self._outputs), strict=True)
+        steps += [BackwardStep(gate, unit, upstream, local, text)
+                  for gate, unit, upstream, local, text in narrate(gates, self.name_of, out)]
         return steps
 
     def explain(self) -> list[str]:
@@ -291,10 +277,8 @@ class Circuit:
 
     # ----- rebuilding an exact state (see serialise.py) -------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild this circuit exactly: units, gates, values and grads.
-
-        Only the built-in gates can be saved: a learner's own gate raises CircuitError.
-        """
+        """Everything needed to rebuild this circuit exactly: units, gates, values and grads
+        (only the built-in gates can be saved: a learner's own gate raises CircuitError)."""
         from .serialise import to_dict
 
         return to_dict(self)
@@ -451,3 +435,4 @@ def _name_units(
         if wire.name is None and wire not in given:
             given[wire] = next(wire_numbers)
     return inputs, given
+

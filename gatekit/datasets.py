@@ -2,6 +2,7 @@
 
 Every generator returns `(points, labels)`: an (n, 2) float array and an (n,) int array of
 +1 and -1, made with `numpy.random.default_rng(seed)` so the same seed gives the same set.
+`spiral_arms` is the one multi-class set: its labels are class indices 0, 1, 2, ….
 `check_data` is the one place that validates a data set for the models and the widget.
 """
 
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import RefusedValue
+
 __all__ = [
     "guide_points",
     "linearly_separable",
     "two_moons",
     "circles",
     "xor",
+    "spiral_arms",
     "check_data",
 ]
 
@@ -30,7 +34,7 @@ def guide_points() -> tuple[list[tuple[float, float]], list[int]]:
 
 def _check_size(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise ValueError(f"a data set needs at least 2 points, not n={n!r}")
+        raise RefusedValue(f"a data set needs at least 2 points, not n={n!r}")
     return int(n)
 
 
@@ -102,20 +106,35 @@ def check_data(points: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
         point_array = np.asarray(points, dtype=float)
         label_array = np.asarray(labels, dtype=float)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"points and labels must be numbers: {error}") from None
+        raise RefusedValue(f"points and labels must be numbers: {error}") from None
     if point_array.ndim != 2 or point_array.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), not {point_array.shape}")
+        raise RefusedValue(f"points must have shape (n, 2), not {point_array.shape}")
     if len(point_array) == 0:
-        raise ValueError("the data set is empty: give at least one point")
+        raise RefusedValue("the data set is empty: give at least one point")
     if label_array.shape != (len(point_array),):
-        raise ValueError(
+        raise RefusedValue(
             f"labels must have shape ({len(point_array)},), one per point, "
             f"not {label_array.shape}"
         )
     if not np.all(np.isfinite(point_array)):
         row = int(np.flatnonzero(~np.isfinite(point_array).all(axis=1))[0])
-        raise ValueError(f"point {row} is not finite: {point_array[row].tolist()}")
+        raise RefusedValue(f"point {row} is not finite: {point_array[row].tolist()}")
     bad = np.flatnonzero((label_array != 1) & (label_array != -1))
     if len(bad):
-        raise ValueError(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]:g}")
+        raise RefusedValue(f"labels must be +1 or -1; label {bad[0]} is {label_array[bad[0]]:g}")
     return point_array, label_array.astype(int)
+
+
+def spiral_arms(
+    n: int = 150, arms: int = 3, noise: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`arms` spiral arms around the origin, one class each: labels are class indices 0 … arms-1
+    (not ±1), for softmax classifiers. Each arm turns once as its radius grows from 0 to 1."""
+    n = _check_size(n)
+    if isinstance(arms, bool) or not isinstance(arms, int | np.integer) or not 2 <= arms <= n:
+        raise ValueError(f"a spiral needs 2 to n={n} arms, not arms={arms!r}")
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % arms
+    radius = rng.uniform(0.05, 1.0, n)
+    angle = 2.0 * np.pi * (labels / arms + radius) + rng.normal(0.0, noise, n)
+    return radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]), labels

@@ -10,6 +10,7 @@ from .gates import (
     AddGate,
     DivGate,
     ExpGate,
+    LogGate,
     MaxGate,
     MulGate,
     NegGate,
@@ -22,7 +23,9 @@ from .gates import (
 )
 from .units import as_unit, wire
 
-__all__ = ["add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "tanh"]
+__all__ = [
+    "add", "sub", "mul", "div", "neg", "power", "max", "relu", "sigmoid", "exp", "log", "tanh",
+]
 
 Operand = Unit | float
 
@@ -75,6 +78,11 @@ def sigmoid(a: Operand) -> Unit:
 def exp(a: Operand) -> Unit:
     """e^a (inf past the largest float, never an OverflowError)"""
     return wire(ExpGate(), (as_unit(a),))
+
+
+def log(a: Operand) -> Unit:
+    """the natural logarithm of a (refused, with a sentence, where a <= 0)"""
+    return wire(LogGate(), (as_unit(a),))
 
 
 def tanh(a: Operand) -> Unit:

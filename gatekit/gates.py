@@ -15,14 +15,14 @@ collector out of the way while they are made.
 from __future__ import annotations
 
 import math
-import numbers
 
-from .units import Constant, NameOf, Unit, as_unit, check_number, unit_name, wire
+from .errors import NotWrittenYet, RefusedDivision, RefusedNow, RefusedType, RefusedValue
+from .units import Constant, NameOf, Unit, as_unit, check_number, checked_result, unit_name, wire
 
 __all__ = [
     "Gate", "AddGate", "SubGate", "MulGate", "DivGate", "NegGate", "PowGate", "MaxGate",
-    "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "GATE_TYPES",
-    "Unit", "Constant", "check_number", "unit_name",  # from units, where they live
+    "ReLUGate", "SigmoidGate", "TanhGate", "ExpGate", "LogGate", "GATE_TYPES",
+    "Unit", "Constant", "check_number", "checked_result", "unit_name",  # (from units)
 ]
 
 class Gate:
@@ -44,13 +44,15 @@ class Gate:
 
     def forward(self, *units: Unit | float) -> Unit:
         """Store the input Units (plain numbers become constants), compute, return the output."""
+        if not isinstance(self.symbol, str) or not self.symbol:
+            raise RefusedType(f"{type(self).__name__}.symbol must be a short text such as"
+                              f' symbol = "sq" (drawings show it), not {self.symbol!r}')
         if len(units) != self.arity:
-            raise TypeError(
+            raise RefusedType(
                 f"{type(self).__name__}.forward takes {self.arity} input(s), got {len(units)}"
             )
         out = wire(self, tuple([as_unit(unit) for unit in units]))
-        if type(out.value) is not float:
-            out.value = _checked_value(self, out.value)
+        out.value = checked_result(self, out.value)
         return out
 
     @property
@@ -58,16 +60,16 @@ class Gate:
         """The Unit this gate produced (held weakly: the Unit owns the gate, not the reverse)."""
         out = self._output()
         if out is None:
-            raise RuntimeError(f"the output Unit of this {type(self).__name__} no longer exists")
+            raise RefusedNow(f"the output Unit of this {type(self).__name__} no longer exists")
         return out
 
     def compute(self) -> float:
         """The output's value from the inputs' values (the forward rule)."""
-        raise NotImplementedError(f"{type(self).__name__} needs a compute() method")
+        raise NotWrittenYet(f"{type(self).__name__} needs a compute() method")
 
     def backward(self) -> None:
         """Add local gradient * output.grad into each input's grad (the backward rule)."""
-        raise NotImplementedError(f"{type(self).__name__} needs a backward() method")
+        raise NotWrittenYet(f"{type(self).__name__} needs a backward() method")
 
     def local_gradients(self) -> list[tuple[Unit, float]]:
         """Each distinct input with d(output)/d(input), found by running the gate's own backward
@@ -121,19 +123,10 @@ class Gate:
         return f"{type(self).__name__}({self.describe()})"
 
 
-def _times(local: float, tangent: float) -> float:
-    """local * tangent, where a zero tangent adds nothing even through an infinite local."""
-    return local * tangent if tangent else 0.0
-
-
-def _checked_value(gate: Gate, value: object) -> float:
-    """What a learner's compute() returned, as a float (inf and NaN allowed, as exp gives)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{type(gate).__name__}.compute returned {type(value).__name__}, not a number:"
-            " compute should return the output's value"
-        )
-    return float(value)
+def _times(local: float, other: float) -> float:
+    """local * other (a tangent or a grad), where a zero on either side gives 0 even against an
+    infinity: a zero slope passes nothing back, and a zero change moves nothing forward."""
+    return local * other if local and other else 0.0
 
 
 class AddGate(Gate):
@@ -189,8 +182,8 @@ class MulGate(Gate):
     def backward(self) -> None:
         a, b = self.inputs
         dout = self._output().grad
-        a.grad += b.value * dout
-        b.grad += a.value * dout
+        a.grad += b.value * dout if b.value else 0.0  # 0 * inf: a zero slope passes nothing
+        b.grad += a.value * dout if a.value else 0.0
 
     def tangent(self, da: float, db: float) -> float:
         a, b = self.inputs
@@ -206,23 +199,22 @@ class DivGate(Gate):
     def compute(self) -> float:
         a, b = self.inputs
         if b.value == 0.0:
-            raise ZeroDivisionError(self.problem())
+            raise RefusedDivision(self.problem())
         return a.value / b.value
 
     def backward(self) -> None:
         a, b = self.inputs
         dout = self._output().grad
-        a.grad += (1.0 / b.value) * dout
-        b.grad += self._divisor_slope() * dout
+        a.grad += dout / b.value
+        b.grad += _times(self._divisor_slope(), dout)
 
     def tangent(self, da: float, db: float) -> float:
-        return _times(1.0 / self.inputs[1].value, da) + _times(self._divisor_slope(), db)
+        return da / self.inputs[1].value + _times(self._divisor_slope(), db)
 
     def _divisor_slope(self) -> float:
-        """-a/b², or -(a/b)/b where b² underflows to 0 (b = 1e-200): ±inf, never an error."""
+        """-a/b² as -(a/b)/b: b² would lose digits or underflow at tiny b (x / x at 1e-160)."""
         a, b = self.inputs
-        square = b.value * b.value
-        return -a.value / square if square else -(a.value / b.value) / b.value
+        return -(a.value / b.value) / b.value
 
     def problem(self, name_of: NameOf | None = None) -> str | None:
         divisor = self.inputs[1]
@@ -276,13 +268,13 @@ class PowGate(Gate):
         except OverflowError:
             return _signed_inf(a.value, self.exponent)
         except ValueError:
-            raise ValueError(self.problem()) from None
+            raise RefusedValue(self.problem()) from None
 
     def backward(self) -> None:
         (a,) = self.inputs
         dout = self._output().grad
-        if dout:  # inf * 0 would be NaN: no force means no gradient
-            a.grad += self._slope(a.value) * dout
+        if dout:  # inf * 0 would be NaN: no force, or a zero slope (n = 0), passes nothing
+            a.grad += _times(self._slope(a.value), dout)
 
     def tangent(self, da: float) -> float:
         return _times(self._slope(self.inputs[0].value), da)
@@ -302,9 +294,10 @@ class PowGate(Gate):
         try:
             math.pow(base, n)
         except ValueError:
-            name = unit_name(self.inputs[0], name_of)
+            unit = self.inputs[0]
             why = "0 to a negative power" if base == 0.0 else "a negative number to a fraction"
-            return f"{self.describe(name_of)} has no real value at {name} = {base:g} ({why})"
+            at = "" if isinstance(unit, Constant) else f" at {unit_name(unit, name_of)} = {base:g}"
+            return f"{self.describe(name_of)} has no real value{at} ({why})"
         except OverflowError:
             pass
         return None
@@ -427,11 +420,38 @@ class ExpGate(Gate):
     def backward(self) -> None:
         (a,) = self.inputs
         out = self._output()
-        if out.grad:  # inf * 0 would be NaN; no force means no gradient, even past overflow
-            a.grad += out.value * out.grad
+        # inf * 0 would be NaN: no force, or a slope that underflowed to 0, passes nothing
+        a.grad += _times(out.value, out.grad)
 
     def tangent(self, da: float) -> float:
         return _times(self._output().value, da)
+
+
+class LogGate(Gate):
+    """log(a), the natural logarithm, for a > 0 only: local gradient 1/a."""
+
+    __slots__ = ()
+    arity = 1
+    symbol = "log"
+
+    def compute(self) -> float:
+        x = self.inputs[0].value
+        if x <= 0.0:
+            raise RefusedValue(self.problem())
+        return math.log(x)  # log(inf) is inf, as exp(inf) is
+
+    def backward(self) -> None:
+        (a,) = self.inputs
+        a.grad += self._output().grad / a.value  # divided, not times 1/a: no 0 * inf = NaN
+
+    def tangent(self, da: float) -> float:
+        return da / self.inputs[0].value
+
+    def problem(self, name_of: NameOf | None = None) -> str | None:
+        x = self.inputs[0].value
+        name = unit_name(self.inputs[0], name_of)
+        return None if x > 0.0 else (
+            f"{self.describe(name_of)} has no real value at {name} = {x:g}: log needs a number > 0")
 
 
 # Every gate kind by its name, for parsing, (de)serialising and property tests.
@@ -447,4 +467,5 @@ GATE_TYPES: dict[str, type[Gate]] = {
     "sigmoid": SigmoidGate,
     "tanh": TanhGate,
     "exp": ExpGate,
+    "log": LogGate,
 }

@@ -8,18 +8,23 @@ without a pass of their own, and one last pass puts the circuit back as it found
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .circuit import fmt
+from .errors import RefusedType, RefusedValue
 from .gates import check_number
 
 if TYPE_CHECKING:
     from .circuit import Circuit
 
-__all__ = ["GradientCheck", "finite_differences", "check_gradients", "random_local_search"]
+__all__ = [
+    "GradientCheck", "finite_differences", "check_gradients", "random_local_search",
+    "relative_error",
+]
 
 SMALLEST_SCALE = 0.1  # check_gradients' step is h * max(|input|, this)
 
@@ -68,6 +73,20 @@ def _relative_error(analytic: float, numerical: float) -> float:
     return abs(analytic - numerical) / max(1.0, abs(analytic), abs(numerical))
 
 
+def relative_error(a: float, b: float) -> float:
+    """|a - b| / max(|a|, |b|), the gradient check's measure (CS231n): 0.0 when both are 0,
+    inf when either is NaN or infinite. Below 1e-7 is a pass; above 1e-2 a bug, unless a kink."""
+    for what, number in (("a", a), ("b", b)):
+        if isinstance(number, bool) or not isinstance(number, numbers.Real):
+            raise RefusedType(f"relative_error compares two numbers; {what} is"
+                              f" {type(number).__name__}")
+    a, b = float(a), float(b)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
+    largest = max(abs(a), abs(b))
+    return abs(a - b) / largest if largest else 0.0
+
+
 def finite_differences(
     circuit: Circuit, h: float, central: bool, scaled: bool = False
 ) -> dict[str, float]:
@@ -79,7 +98,7 @@ def finite_differences(
     """
     h = check_number(h, "the step h")
     if h <= 0:
-        raise ValueError(f"the step h must be positive, not {h}")
+        raise RefusedValue(f"the step h must be positive, not {h}")
     start = circuit.values()
     grads = {}
     try:
@@ -123,7 +142,7 @@ def random_local_search(
     plus one to put the circuit back); a try where the circuit has no value is skipped.
     `on_try` sees each try's inputs."""
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
-        raise ValueError(f"iterations must be a whole number of tries, not {iterations!r}")
+        raise RefusedValue(f"iterations must be a whole number of tries, not {iterations!r}")
     tweak = check_number(tweak, "the tweak")
     rng = random.Random(seed)
     start = circuit.values()

@@ -95,6 +95,16 @@ def _is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _float(value: object, what: str) -> float:
+    """A saved number as a float (inf and NaN allowed), refusing what is none or too large."""
+    if not _is_real(value):
+        raise CircuitError(f"{what} must be a number, not {_shown(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise CircuitError(f"{what} is too large for a float: {_shown(value)}") from None
+
+
 def _check_unit(i: int, spec: object) -> None:
     """Refuse a unit entry whose keys or types are wrong (values may be inf or NaN here)."""
     if not isinstance(spec, dict) or any(key not in spec for key in _UNIT_KEYS):
@@ -111,8 +121,7 @@ def _check_unit(i: int, spec: object) -> None:
             f"unit {i}'s 'constant' must be true or false, not {_shown(spec['constant'])}"
         )
     for key in ("value", "grad"):
-        if not _is_real(spec[key]):
-            raise CircuitError(f"unit {i}'s {key} must be a number, not {_shown(spec[key])}")
+        _float(spec[key], f"unit {i}'s {key}")
 
 
 def _check_leaf(i: int, spec: dict[str, Any]) -> None:
@@ -140,7 +149,7 @@ def _producers(gate_specs: list[Any], count: int) -> dict[int, int]:
                 f"gate {j} must be a dict with op, inputs and output, not {_shown(spec)}"
             )
         op = spec["op"]
-        if op not in GATE_TYPES:
+        if not isinstance(op, str) or op not in GATE_TYPES:
             raise CircuitError(
                 f"gate {j}: unknown op {_shown(op)}; the ops are {', '.join(GATE_TYPES)}"
             )
@@ -155,7 +164,9 @@ def _producers(gate_specs: list[Any], count: int) -> dict[int, int]:
             raise CircuitError(
                 f"unit {out} is the output of both gate {producer[out]} and gate {j}"
             )
-        if op == "pow" and not (_is_real(spec.get("exponent")) and math.isfinite(spec["exponent"])):
+        exponent = spec.get("exponent")
+        if op == "pow" and not (_is_real(exponent)
+                                and math.isfinite(_float(exponent, f"gate {j}'s exponent"))):
             raise CircuitError(f"gate {j} (pow) needs a finite number as its exponent")
         producer[out] = j
     return producer

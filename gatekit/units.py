@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import collector, gates
+from .errors import RefusedType, RefusedValue
 
 if TYPE_CHECKING:
     from .gates import Gate
@@ -29,13 +30,32 @@ def check_number(value: object, what: str = "value") -> float:
     """Return `value` as a float, refusing non-numbers (TypeError) and NaN or ±inf (ValueError)."""
     if type(value) is not float:  # the common case skips the (slow) abstract-class check
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
+            raise RefusedType(
                 f"{what} must be a real number, not {type(value).__name__} ({value!r})"
             )
         value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, not {value}")
+        raise RefusedValue(f"{what} must be a finite number, not {value}")
     return value
+
+
+def checked_result(gate: Gate, value: object) -> float:
+    """What a gate's compute() returned, as a float: any real number (inf too, as exp gives), and
+    NaN only from a built-in gate (inf - inf); a learner's gate returning None, a string, a
+    complex number (`a.value ** 0.5` at -1) or NaN is refused, naming its class: a complex
+    number or NaN as a value with no real answer there (ValueError), anything else as a type."""
+    if type(value) is float and value == value:
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if value == value or type(gate).__module__ == __package__ + ".gates":
+            return float(value)
+    number = isinstance(value, numbers.Complex) and not isinstance(value, bool)
+    refused = RefusedValue if number else RefusedType
+    shown = type(value).__name__ + (f" {value!r}" if isinstance(value, complex) else "")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        shown = "nan"  # the only real number refused
+    raise refused(f"{type(gate).__name__}.compute returned {shown}, not a real number:"
+                  " compute should return the output's value")
 
 
 class Unit:
@@ -48,8 +68,8 @@ class Unit:
     __slots__ = ("value", "grad", "name", "gate", "visit", "__weakref__")
 
     def __init__(self, value: float, grad: float = 0.0, name: str | None = None) -> None:
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"a Unit's name must be a string, not {type(name).__name__}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise RefusedType(f"a Unit's name must be a non-empty string (or None), not {name!r}")
         self.value = check_number(value, f"the value of Unit {name!r}" if name else "a value")
         self.grad = check_number(grad, f"the grad of Unit {name!r}" if name else "a grad")
         self.name = name
@@ -59,7 +79,7 @@ class Unit:
     def named(self, name: str) -> Unit:
         """Give this Unit a name (shown in drawings and explanations) and return it."""
         if not isinstance(name, str) or not name:
-            raise TypeError(f"a Unit's name must be a non-empty string, not {name!r}")
+            raise RefusedType(f"a Unit's name must be a non-empty string, not {name!r}")
         self.name = name
         return self
 
@@ -106,7 +126,7 @@ class Unit:
 
     def __pow__(self, exponent: float) -> Unit:
         if isinstance(exponent, Unit):
-            raise TypeError("the exponent of ** must be a number, not a Unit (use exp for e**x)")
+            raise RefusedType("the exponent of ** must be a number, not a Unit (use exp for e**x)")
         return wire(gates.PowGate(exponent), (self,))
 
 
@@ -158,9 +178,27 @@ def as_unit(x: Unit | float) -> Unit:
 
 def unit_name(unit: Unit, name_of: NameOf | None = None) -> str:
     """A unit's name for a formula: its own, else the circuit's (via `name_of`), else a
-    constant's value, else `?`."""
+    constant's value, else (outside a circuit) a wire's own formula, `(y - 1)`, two gates deep;
+    only an unnamed input outside any circuit is `?`."""
     if unit.name is not None:
         return unit.name
     if name_of is not None:
         return name_of(unit)
-    return format(unit.value, "g") if isinstance(unit, Constant) else "?"
+    return _formula(unit, _FORMULA_DEPTH)
+
+
+_FORMULA_DEPTH = 2  # gates a wire's formula shows before it writes … for what is further up
+
+
+def _formula(unit: Unit, depth: int) -> str:
+    """An unnamed unit outside a circuit as the formula that made it, `depth` gates deep."""
+    if unit.name is not None:
+        return unit.name
+    if isinstance(unit, Constant):
+        return format(unit.value, "g")
+    if unit.gate is None:
+        return "?"
+    if depth == 0:
+        return "…"
+    text = unit.gate.describe(lambda u: _formula(u, depth - 1))
+    return text if text.startswith(f"{unit.gate.symbol}(") else f"({text})"  # a call: no ( )

@@ -2,13 +2,13 @@
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from clean_copy import tracked_copy
 
 import gatekit
 
@@ -32,10 +32,24 @@ def test_the_runtime_satisfies_the_packages_python_requirement():
     assert runtime_version() >= (int(minimum[1]), int(minimum[2]))
 
 
-def test_the_requirements_install_the_repository_itself():
+def pins() -> dict[str, str]:
+    """The exact versions constraints.txt gives every package, by name."""
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    return dict(line.split("==") for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_the_requirements_install_the_repository_with_jupyterlab_at_the_pinned_versions():
     lines = (BINDER / "requirements.txt").read_text().splitlines()
     assert lines[0].startswith("#"), "a file that is exactly '.' is misread: start with a comment"
-    assert [line for line in lines if line.strip() and not line.startswith("#")] == ["."]
+    assert [line for line in lines if line.strip() and not line.startswith("#")] == [
+        "-c ../constraints.txt", ".[lab]"]
+
+
+def test_every_constraint_is_one_exact_version():
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    entries = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert entries and all(re.fullmatch(r"[a-z0-9-]+==[0-9][\w.+!-]*", line) for line in entries)
+    assert {"ipywidgets", "anywidget", "jupyterlab", "numpy", "matplotlib"} <= set(pins())
 
 
 def test_repo2docker_writes_a_dockerfile_that_installs_the_repository():
@@ -49,21 +63,16 @@ def test_repo2docker_writes_a_dockerfile_that_installs_the_repository():
     major, minor = runtime_version()
     assert f"python={major}.{minor}" in log, "repo2docker did not pick up binder/runtime.txt"
     workdir = log.index("WORKDIR ${REPO_DIR}")
-    copy_all = log.index("COPY --chown=0:0 src/ ${REPO_DIR}/")
+    # The files belong to the user repo2docker builds for: root here, uid 1000 on public Binder.
+    copy_all = re.search(r"COPY --chown=\d+:\d+ src/ \$\{REPO_DIR\}/", log).start()
     install = log.index('pip install --no-cache-dir -r "binder/requirements.txt"')
-    # pip reads "." relative to where it runs: the repository root, already copied in whole.
+    # pip reads "." relative to where it runs (the repository root, already copied in whole),
+    # and the constraints relative to the requirements file.
     assert workdir < copy_all < install
 
 
 def test_a_fresh_environment_installed_as_binder_does_imports_gatekit(tmp_path):
-    # A clean copy of what git tracks, like Binder's clone, so the build leaves the tree alone.
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout.split("\0")
-    clone = tmp_path / "clone"
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, clone / name)
+    clone = tracked_copy(tmp_path / "clone")  # like Binder's clone
     # A venv with no packages at all; this venv's pip (and its cache) installs into it.
     env = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
@@ -74,12 +83,17 @@ def test_a_fresh_environment_installed_as_binder_does_imports_gatekit(tmp_path):
         cwd=clone, check=True, timeout=300,
     )
     expression, values = "(x + y) * z", {"x": -2.0, "y": 5.0, "z": -4.0}
+    pinned = ["ipywidgets", "anywidget", "jupyterlab", "numpy", "matplotlib", "networkx"]
     probe = (
         "import json, gatekit as gk, ipywidgets, matplotlib\n"
-        f"print(gk.__file__)\nprint(json.dumps(gk.parse({expression!r}, **{values!r}).backward()))"
+        "from importlib.metadata import version\n"
+        f"print(gk.__file__)\n"
+        f"print(json.dumps(gk.parse({expression!r}, **{values!r}).backward()))\n"
+        f"print(json.dumps({{name: version(name) for name in {pinned!r}}}))"
     )
     run = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
                          text=True, check=True)
-    installed_at, grads = run.stdout.splitlines()
+    installed_at, grads, versions = run.stdout.splitlines()
     assert Path(installed_at).is_relative_to(env), "gatekit was not imported from the new venv"
     assert json.loads(grads) == gatekit.parse(expression, **values).backward()
+    assert json.loads(versions) == {name: pins()[name] for name in pinned}

@@ -10,8 +10,11 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+# Chapter links are absolute, so the README reads the same on the package index.
+NOTEBOOK_URL = "https://github.com/gatekit-edu/gatekit/blob/main/"
 ROW = re.compile(
-    r"\| (?P<number>\d\d) \| (?P<title>[^|]+?) \| \[(?P<text>[^\]]+)\]\((?P<link>[^)]+)\) \| "
+    r"\| (?P<number>\d\d) \| (?P<title>[^|]+?) \| \[(?P<text>[^\]]+)\]\("
+    + re.escape(NOTEBOOK_URL) + r"(?P<link>[^)]+)\) \| "
     r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]\((?P<badge>[^)]+)\) \| "
     r"\[(?P<lite_mode>offline|needs internet)\]\((?P<lite>[^)]+)\) \|"
 )

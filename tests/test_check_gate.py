@@ -312,3 +312,79 @@ def test_a_gate_still_blank_is_not_written_yet_rather_than_wrong():
     assert first.status == second.status == "blank"
     assert "compute still returns `...`" in first.message
     assert "backward still adds `...`" in second.message and "raised" not in second.message
+
+
+class ClassCache(gk.Gate):
+    """a² whose compute keeps a on the class for backward: g(x) + g(y) mixes up x and y."""
+
+    arity = 1
+    symbol = "sq"
+    kept: dict = {}
+
+    def compute(self):
+        ClassCache.kept["a"] = self.inputs[0].value
+        return self.inputs[0].value ** 2
+
+    def backward(self):
+        self.inputs[0].grad += 2 * ClassCache.kept["a"] * self.output.grad
+
+
+class Memo(Square):
+    """a² that remembers its first value on the gate and returns it ever after."""
+
+    def compute(self):
+        if not hasattr(self, "first"):
+            self.first = super().compute()
+        return self.first
+
+
+def test_the_class_cache_is_wrong_in_a_circuit_and_check_gate_says_so():
+    x, y = gk.Unit(3.0, name="x"), gk.Unit(5.0, name="y")
+    circuit = gk.Circuit(ClassCache().forward(x) + ClassCache().forward(y))
+    assert circuit.backward()["x"] == 10.0  # should be 6: what the check must catch
+    result = check_gate(ClassCache)
+    assert result.status == "error"
+    assert "your gate keeps state between gates: with two gates, g(a = " in result.message
+    assert "keep what backward needs on self, not on the class" in result.message
+
+
+def test_a_compute_that_memoises_its_first_value_is_caught():
+    result = check_gate(Memo)
+    assert result.status == "error"
+    assert "your compute keeps a value from an earlier call" in result.message
+
+
+def test_a_gate_keeping_its_own_state_on_self_passes():
+    class OnSelf(Square):
+        def compute(self):
+            self.kept = self.inputs[0].value
+            return self.kept ** 2
+
+        def backward(self):
+            self.inputs[0].grad += 2 * self.kept * self.output.grad
+
+    assert check_gate(OnSelf).ok
+
+
+def test_a_compute_that_changes_an_input_is_blamed_not_backward():
+    class Nudging(Square):
+        def compute(self):
+            (a,) = self.inputs
+            value = a.value ** 2
+            a.value += 1e-3
+            return value
+
+    message = check_gate(Nudging).message
+    assert "your compute changed a.value: it should only read the inputs' values" in message
+    assert "backward" not in message
+
+
+def test_the_base_class_itself_is_named_as_such():
+    with pytest.raises(TypeError, match="not gk.Gate itself: write `class Square"):
+        check_gate(gk.Gate)
+
+
+def test_points_are_capped_at_what_runs_in_a_few_seconds():
+    assert check_gate(Square, points=gate_check.MAX_POINTS).ok
+    with pytest.raises(ValueError, match="points must be at most 1,000, not 100,000"):
+        check_gate(Square, points=100_000)

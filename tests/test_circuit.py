@@ -276,10 +276,10 @@ def test_explain_marks_accumulation_on_a_branching_wire():
     lines = circuit.explain()
     assert lines[0] == "dc/dc = 1"
     assert lines[1:] == [
-        "dc/db = dc/dc * dc/db = 1 * 1 = 1",
-        "dc/db += dc/dc * dc/db = 1 * 1 = 1 (so far 2 in all)",
-        "dc/da = dc/db * db/da = 2 * 1 = 2",
-        "dc/da += dc/db * db/da = 2 * 1 = 2 (so far 4 in all)",
+        "from the 1st of 2 uses of b: dc/dc · ∂(b + b)/∂(left b) = 1 · 1 = 1; running total 1",
+        "from the 2nd of 2 uses of b: dc/dc · ∂(b + b)/∂(right b) = 1 · 1 = 1; dc/db = 1 + 1 = 2",
+        "from the 1st of 2 uses of a: dc/db · ∂(a + a)/∂(left a) = 2 · 1 = 2; running total 2",
+        "from the 2nd of 2 uses of a: dc/db · ∂(a + a)/∂(right a) = 2 · 1 = 2; dc/da = 2 + 2 = 4",
     ]
     assert circuit.grads() == {"a": 4.0}
 
@@ -303,18 +303,25 @@ def test_from_dict_refuses_garbage():
 def test_explain_narrates_each_use_of_a_branching_wire_with_a_running_total():
     circuit = gk.parse("a * a", a=3.0)
     assert circuit.explain()[1:] == [
-        "df/da = df/df * df/da = 1 * 3 = 3",
-        "df/da += df/df * df/da = 1 * 3 = 3 (so far 6 in all)",
+        "from the 1st of 2 uses of a: df/df · ∂(a * a)/∂(left a) = 1 · a = 1 · 3 = 3; "
+        "running total 3",
+        "from the 2nd of 2 uses of a: df/df · ∂(a * a)/∂(right a) = 1 · a = 1 · 3 = 3; "
+        "df/da = 3 + 3 = 6",
     ]
     w, h = gk.Unit(0.5, name="w"), gk.Unit(0.0, name="h0")
     for x in (1.0, -0.5, 0.3):
         h = gk.tanh(w * h + x)
     circuit = gk.Circuit(h)
-    totals, running = [], 0.0
+    totals, terms, running = [], [], 0.0
     for step in circuit.backward_steps():
         if step.unit is w:
             running += step.upstream * step.local
             totals.append(running)
-            if "so far" in step.text:
-                assert step.text.endswith(f"(so far {gk.circuit.fmt(running)} in all)")
+            term = gk.circuit.fmt(step.upstream * step.local)
+            terms.append(f"({term})" if term.startswith("-") else term)
+            assert step.text.startswith(f"from the {('1st', '2nd', '3rd')[len(totals) - 1]} "
+                                        "of 3 uses of w: ")
+            total = gk.circuit.fmt(running)
+            assert step.text.endswith(f"; running total {total}" if len(totals) < 3
+                                      else f"; df/dw = {' + '.join(terms)} = {total}")
     assert len(totals) == 3 and totals[-1] == pytest.approx(w.grad)

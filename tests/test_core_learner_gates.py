@@ -34,8 +34,8 @@ def test_explain_and_describe_name_it_by_its_symbol():
     assert circuit.describe(circuit.gates[0]) == "sq(x)"
     assert circuit.explain() == [
         "df/df = 1",
-        "df/ds = df/df * df/ds = 1 * 2 = 2",
-        "df/dx = df/ds * ds/dx = 2 * 6 = 12",
+        "df/ds = df/df · ∂(s * 2)/∂s = 1 · 2 = 2",
+        "df/dx = df/ds · ∂sq(x)/∂x = 2 · 6 = 12",
     ]
     assert repr(circuit.gates[0]) == "Square(sq(x))"
 
@@ -79,6 +79,7 @@ def test_a_multi_input_gate_in_parse_checks_its_arguments():
         ({3: Square}, ValueError, "plain name"),
         ([("sq", Square)], TypeError, "gates= takes your gate classes by name"),
         ({"sq": type("Odd", (Square,), {"arity": 0})}, ValueError, "Odd.arity must be"),
+        ({"sq": gk.Gate}, TypeError, r"gates\['sq'\] is gk.Gate itself: give your own subclass"),
     ],
 )
 def test_bad_gates_are_refused_with_a_sentence(gates, error, message):
@@ -115,7 +116,7 @@ def test_wrong_arity_and_a_compute_that_returns_no_number_are_sentences():
             (a,) = self.inputs
             a.value ** 2  # noqa: B018 - the forgotten `return` under test
 
-    with pytest.raises(TypeError, match="Forgetful.compute returned NoneType, not a number"):
+    with pytest.raises(TypeError, match="Forgetful.compute returned NoneType, not a real number"):
         Forgetful().forward(gk.Unit(1.0))
 
 
@@ -131,3 +132,65 @@ def test_its_drawing_data_names_it_by_class():
     graph = gk.Circuit(Square().forward(gk.Unit(2.0, name="x"))).to_networkx()
     ops = [data["op"] for _, data in graph.nodes(data=True) if data["kind"] == "gate"]
     assert ops == ["Square"]
+
+
+class Returns(gk.Gate):
+    """A gate whose compute returns whatever `result(a)` gives: a learner's slips, one by one."""
+
+    arity = 1
+    symbol = "r"
+    result = staticmethod(lambda a: a)
+
+    def compute(self):
+        (a,) = self.inputs
+        return self.result(a.value)
+
+    def backward(self):
+        self.inputs[0].grad += self.output.grad
+
+
+@pytest.mark.parametrize(("result", "kind", "shown"), [
+    (lambda a: a ** 0.5, ValueError, r"complex \("),  # a.value ** 0.5 at a < 0: no real value
+    (lambda a: math.nan if a < 0 else a, ValueError, "nan"),
+    (lambda a: None if a < 0 else a, TypeError, "NoneType"),
+    (lambda a: "oops" if a < 0 else a, TypeError, "str"),
+])
+def test_every_forward_checks_what_a_learners_compute_returns(result, kind, shown):
+    gate_class = type("Slip", (Returns,), {"result": staticmethod(result)})
+    x = gk.Unit(4.0, name="x")
+    circuit = gk.Circuit(gate_class().forward(x) + 1.0)
+    with pytest.raises(kind, match=f"^Slip.compute returned {shown}.*not a real number"):
+        circuit.forward(x=-1.0)
+    assert circuit.values() == {"x": 4.0}
+    assert [unit.value for unit in circuit.units] == [4.0, 1.0, result(4.0), result(4.0) + 1]
+    with pytest.raises(kind, match="not a real number"):
+        gate_class().forward(gk.Unit(-1.0))
+
+
+def test_views_stay_up_where_a_learners_gate_has_no_real_value():
+    from gatekit.widgets.landscape import Landscape
+
+    root = type("Root", (Returns,), {"result": staticmethod(lambda a: a ** 0.5)})
+    circuit = gk.Circuit(root().forward(gk.Unit(4.0, name="x")) + gk.Unit(1.0, name="y"))
+    explorer = gk.explore(circuit)
+    explorer.sliders["x"].value = -1.0
+    assert explorer.message.text.startswith("Root.compute returned complex")
+    assert explorer.sliders["x"].value == 4.0 and circuit.values() == {"x": 4.0, "y": 1.0}
+    landscape = Landscape(circuit, half_width=8.0)  # half its window has no real value
+    assert landscape.message.text == "" and circuit.values() == {"x": 4.0, "y": 1.0}
+
+
+def test_a_built_in_gate_may_still_give_nan():
+    x = gk.Unit(1000.0, name="x")
+    circuit = gk.Circuit(gk.exp(x) - gk.exp(x))
+    assert math.isnan(circuit.forward(x=1000.0))
+
+
+@pytest.mark.parametrize("symbol", [5, None, ""])
+def test_a_symbol_that_is_no_text_is_refused_before_anything_draws_it(symbol):
+    odd = type("Odd", (Square,), {"symbol": symbol})
+    with pytest.raises(TypeError, match=f"^Odd.symbol must be a short text such as symbol = "
+                                        f'"sq" \\(drawings show it\\), not {symbol!r}$'):
+        odd().forward(gk.Unit(1.0, name="x"))
+    with pytest.raises(TypeError, match="Odd.symbol must be"):
+        gk.parse("sq(x)", gates={"sq": odd})

@@ -2,6 +2,7 @@
 NaN cannot fool, gate errors in the circuit's words, the parser's limits, and pass counts."""
 
 import math
+import re
 import time
 
 import pytest
@@ -58,6 +59,23 @@ def test_a_power_error_inside_a_circuit_uses_the_circuits_names():
 def test_outside_a_circuit_an_unnamed_wire_is_a_question_mark_and_a_constant_its_value():
     with pytest.raises(ZeroDivisionError, match=r"^division by zero in \? / 0$"):
         gk.Unit(1.0) / 0
+
+
+@pytest.mark.parametrize(("text", "values", "message"), [
+    ("x / (y - 1)", {"y": 1.0}, "division by zero in x / (y - 1): (y - 1) is 0"),
+    ("x / (exp(y) * 0)", {}, "division by zero in x / (exp(y) * 0): (exp(y) * 0) is 0"),
+    ("(x - 1) ** -1", {}, "(x - 1) ** -1 has no real value at (x - 1) = 0 (0 to a negative power)"),
+    ("0 ** -1", {}, "0 ** -1 has no real value (0 to a negative power)"),
+])
+def test_a_gate_error_while_building_names_an_unnamed_wire_by_its_formula(text, values, message):
+    with pytest.raises(ArithmeticError if "division" in message else ValueError,
+                       match=f"^{re.escape(message)}$"):
+        gk.parse(text, **values)
+
+
+def test_a_formula_shows_two_gates_and_then_dots():
+    x = gk.Unit(1.0, name="x")
+    assert repr((gk.relu(gk.exp(gk.tanh(x))) * 2.0).gate) == "MulGate(relu(exp(…)) * 2)"
 
 
 # ----- gradient checks -------------------------------------------------------------------------

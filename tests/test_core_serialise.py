@@ -66,6 +66,9 @@ def test_gates_saved_in_any_order_are_rebuilt_in_theirs():
         (lambda d: d.update(output=-1), "the output must be the index of a unit"),
         (lambda d: d.update(gates={}), "'gates' must be a list"),
         (lambda d: d.pop("units"), "not a saved circuit"),
+        (lambda d: d["gates"][0].update(op=["add"]), r"gate 0: unknown op list \['add'\]; the"),
+        (lambda d: d["units"][0].update(value=10 ** 400), "unit 0's value is too large for a"),
+        (lambda d: d["units"][2].update(grad=-(10 ** 400)), "unit 2's grad is too large for a"),
     ],
 )
 def test_a_bad_saved_circuit_names_the_unit_or_gate_and_why(edit, message):
@@ -92,3 +95,17 @@ def test_a_power_needs_its_exponent():
 def test_what_is_no_saved_circuit_at_all_is_said_so(garbage):
     with pytest.raises(gk.CircuitError, match="not a saved circuit"):
         gk.Circuit.from_dict(garbage)
+
+
+def test_a_huge_integer_exponent_is_refused_by_name():
+    data = gk.Circuit(gk.Unit(2.0, name="x") ** 2).to_dict()
+    data["gates"][0]["exponent"] = 10 ** 400
+    with pytest.raises(gk.CircuitError, match="gate 0's exponent is too large for a float"):
+        gk.Circuit.from_dict(data)
+
+
+@pytest.mark.parametrize("name", ["", 5])
+def test_a_unit_name_that_could_not_round_trip_is_refused(name):
+    with pytest.raises(TypeError, match=f"^a Unit's name must be a non-empty string \\(or None\\),"
+                                        f" not {name!r}$"):
+        gk.Unit(1.0, name=name)

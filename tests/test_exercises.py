@@ -421,3 +421,8 @@ def test_an_expression_undefined_at_its_default_values_is_still_checked():
         return -1.0 / (a - 1) ** 2 * dx
 
     assert exercises.check("1 / (a - 1)", backward).ok
+
+
+def test_points_are_capped_at_what_runs_in_a_second_or_two():
+    with pytest.raises(ValueError, match="^points must be at most 10,000, not 100,000: more would"):
+        gk.exercises.check("mul", lambda a, b, dx: (b * dx, a * dx), points=100_000)

@@ -128,8 +128,8 @@ def test_computational_graph_explained():
     assert circuit.forward() == -12.0
     assert circuit.explain() == [
         "dg/dg = 1",
-        "dg/dp = dg/dg * dg/dp = 1 * -3 = -3",
-        "dg/dz = dg/dg * dg/dz = 1 * 4 = 4",
-        "dg/dx = dg/dp * dp/dx = -3 * 1 = -3",
-        "dg/dy = dg/dp * dp/dy = -3 * 1 = -3",
+        "dg/dp = dg/dg · ∂(p * z)/∂p = 1 · z = 1 · -3 = -3",
+        "dg/dz = dg/dg · ∂(p * z)/∂z = 1 · p = 1 · 4 = 4",
+        "dg/dx = dg/dp · ∂(x + y)/∂x = -3 · 1 = -3",
+        "dg/dy = dg/dp · ∂(x + y)/∂y = -3 · 1 = -3",
     ]

@@ -133,3 +133,8 @@ def test_gk_exercises_loads_numpy_only_for_the_layer_check():
     assert loaded_after("import gatekit.exercises as e\ne.check_layer_backward", ("numpy",)) == [
         "numpy"
     ]
+
+
+def test_trials_are_capped_at_what_runs_in_about_a_second():
+    with pytest.raises(ValueError, match="^trials must be at most 1,000, not 100,000: more would"):
+        check_layer_backward(lambda *args: None, trials=100_000)

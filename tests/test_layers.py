@@ -342,7 +342,7 @@ def test_hidden_activations_are_the_forward_pass_of_each_hidden_layer() -> None:
     np.testing.assert_allclose(second, np.maximum(by_hand @ model.layers[1].W.T
                                                   + model.layers[1].b.T, 0.0), rtol=1e-14)
     assert model.hidden_names == [[f"a1[{i}]" for i in range(4)], [f"a2[{i}]" for i in range(3)]]
-    with pytest.raises(ValueError, match=r"shape \(2, batch\)"):
+    with pytest.raises(ValueError, match=r"^points must have shape \(n, 2\), one row per point"):
         model.hidden_activations(np.ones((5, 3)))
 
 
@@ -369,3 +369,12 @@ def test_dead_neurons_are_the_relus_off_on_every_point() -> None:
     np.testing.assert_array_equal(norms[0], [0.0, 1.0, 0.0])
     np.testing.assert_array_equal(norms[1], [1.0, 1.0])
     assert MLP([2, 3, 1], activation="tanh").dead_neurons(points) == []
+
+
+def test_one_point_is_one_row_and_a_model_without_hidden_layers_has_no_dead_neurons() -> None:
+    model = MLP([2, 3, 1], seed=0)
+    (one,) = model.hidden_activations(np.array([0.5, -1.0]))
+    assert one.shape == (1, 3)
+    np.testing.assert_array_equal(one, model.hidden_activations(np.array([[0.5, -1.0]]))[0])
+    assert MLP([2, 1]).dead_neurons(np.zeros((3, 2))) == []
+    assert MLP([2, 3, 1], activation="identity").dead_neurons(np.zeros((3, 2))) == []

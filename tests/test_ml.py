@@ -358,3 +358,17 @@ def test_the_squared_hinge_pulls_as_hard_as_the_shortfall_and_only_the_pull_diff
     gk.ml.train(squared, points, labels, iterations=50, seed=3)
     assert not np.allclose(hinge.parameters(), squared.parameters())
     assert repr(squared).startswith("SquaredHingeSVM(a=")
+
+
+def test_the_nets_hidden_outputs_take_one_point_as_one_row_and_refuse_wrong_shapes():
+    net = ml.TwoLayerNet(seed=2)
+    (one,) = net.hidden_activations(np.array([0.5, -1.0]))
+    assert one.shape == (1, 3)
+    np.testing.assert_array_equal(one, net.hidden_activations([[0.5, -1.0]])[0])
+    for bad, shown in ((np.zeros((4, 3)), r"\(4, 3\)"), (np.zeros(3), r"\(3,\)")):
+        said = rf"^points must have shape \(n, 2\).*not {shown}$"
+        for method in (net.hidden_activations, net.dead_neurons, net.scores):
+            with pytest.raises(ValueError, match=said):
+                method(bad)
+    with pytest.raises(ValueError, match="^points must be numbers"):
+        net.scores("ab")

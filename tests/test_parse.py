@@ -1,5 +1,7 @@
 """gk.parse: expressions become circuits through a whitelist, never eval."""
 
+import re
+
 import pytest
 
 import gatekit as gk
@@ -83,3 +85,22 @@ def test_bad_values_are_refused():
 def test_division_by_a_zero_value_is_clear():
     with pytest.raises(ZeroDivisionError, match="y is 0"):
         gk.parse("x / y", x=1, y=0)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x² + y²", "'x²' cannot be an input's name: write powers with **, such as 'x ** 2'"),
+    ("x₁ + x₂", "'x₁' cannot be an input's name: a name is letters, digits and _, such as 'x1'"),
+    ("relu + 1", "relu is a gate function, not an input: call it on its input, such as relu(x)"),
+    ("2 * e", "e would be an input named 'e' here, not Euler's number (write exp(1))"),
+    ("pi * r ** 2", "pi would be an input named 'pi' here, not π (write 3.141592653589793)"),
+    ("x + inf", "inf would be an input named 'inf' here, not infinity"),
+    ("nan", "nan would be an input named 'nan' here, not not-a-number"),
+])
+def test_names_a_learner_would_not_mean_as_inputs_are_refused(text, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        gk.parse(text)
+
+
+def test_a_number_name_given_a_value_is_an_input():
+    circuit = gk.parse("e * x + pi", e=2.0, x=3.0, pi=1.0)
+    assert list(circuit.inputs) == ["e", "x", "pi"] and circuit.value == 7.0

@@ -25,6 +25,8 @@ def apply(kind: str, a: gk.Unit, b: gk.Unit) -> gk.Unit:
         return a / (b * b + 0.5)  # a divisor bounded away from zero
     if kind == "pow":
         return (a * a + 0.5) ** 1.5  # a real power of a positive base
+    if kind == "log":
+        return gk.log(a * a + 0.5)  # the logarithm of a positive number
     return apply_raw(kind, a, b)
 
 
@@ -179,3 +181,51 @@ def test_every_reachable_state_round_trips_through_json(circuit):
     rebuilt = gk.Circuit.from_dict(json.loads(json.dumps(saved)))
     assert same_state(rebuilt.to_dict(), saved)
     assert rebuilt.names == circuit.names
+
+
+@given(random_circuits())
+def test_every_line_of_explain_states_true_equations(circuit):
+    """Each step's local factor, written as a formula over the circuit's names, has the value
+    the line gives it; the product is upstream times local; a shared wire's last use sums to its
+    grad (issue 21: no line may state a false equation)."""
+    steps = circuit.backward_steps()
+    values = {name: unit.value for name, unit in zip(circuit.names, circuit.units, strict=True)}
+    for step in steps[1:]:
+        shared = step.text.startswith("from the ")  # else `df/dx = ` and the chain
+        chain = step.text.split(": ", 1)[1].split("; ")[0] if shared else \
+            step.text.split(" = ", 1)[1]
+        parts = chain.split(" = ")
+        assert parts[-1] == gk.circuit.fmt(step.upstream * step.local), step.text
+        assert parts[-2] == f"{gk.circuit.fmt(step.upstream)} · {gk.circuit.fmt(step.local)}"
+        if len(parts) == 4:  # upstream · formula: the formula's value is the local factor
+            formula = parts[1].split(" · ", 1)[1].replace("·", "*")
+            local = eval(formula, {"__builtins__": {}}, values)  # noqa: S307 - names only
+            assert math.isclose(local, step.local, rel_tol=1e-9, abs_tol=1e-12), step.text
+        if shared and "; running total" not in step.text:  # the last use: the sum is the grad
+            total = float(step.text.rsplit(" = ", 1)[1])
+            assert math.isclose(total, float(gk.circuit.fmt(step.unit.grad))), step.text
+
+
+@st.composite
+def overflowing_products(draw):
+    """A wire that overflows to ±inf times a wire whose slope is exactly 0 (y ** 0, relu below 0,
+    a constant 0 times y), with more gates after: the zero slope must pass nothing back."""
+    x, y = gk.Unit(draw(st.sampled_from([710.0, 1000.0, 1e300])), name="x"), gk.Unit(
+        draw(st.floats(min_value=-3.0, max_value=3.0, allow_nan=False)), name="y")
+    big = draw(st.sampled_from([gk.exp(x), x ** 3.0, x * x, -gk.exp(x)]))
+    flat = draw(st.sampled_from([y ** 0.0, gk.relu(y - 5.0) + 1.0, y * 0.0 + 2.0]))
+    out = big * flat if draw(st.booleans()) else flat * big
+    return gk.Circuit(out * draw(st.sampled_from([1.0, -2.0])) + y)
+
+
+@given(overflowing_products(), st.sampled_from([1.0, -1.0, 1e300]))
+def test_a_zero_slope_passes_no_nan_back_through_an_infinity(circuit, force):
+    grads = circuit.backward(force)
+    assert grads["y"] == force  # only the `+ y` reaches y
+    assert grads["y"] == circuit.forward_mode("y")[circuit.name_of(circuit.output)] * force
+
+
+def test_a_ratio_of_tiny_equal_numbers_has_slope_0_and_checks():
+    circuit = gk.parse("x / x", x=1e-160)
+    assert circuit.backward() == {"x": 0.0}
+    assert circuit.check_gradients().ok

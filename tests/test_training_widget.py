@@ -426,3 +426,10 @@ def test_a_model_whose_pulls_are_not_plus_or_minus_one_is_drawn_by_the_pulls_sig
         view.step()
         assert view.message.text == ""
     assert any(abs(float(p)) not in (0.0, 1.0) for s in view.session.history.steps for p in s.pulls)
+
+
+def test_a_network_without_a_hidden_layer_has_no_neurons_to_show():
+    points, labels = gk.datasets.guide_points()
+    with pytest.raises(TypeError, match=r"^show_neurons needs a model with hidden neurons"
+                                        r".*MLP\(\[2, 1\].* has none to show$"):
+        TrainingExplorer(gk.layers.MLP([2, 1]), points, labels, show_neurons=True)

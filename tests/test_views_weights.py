@@ -83,6 +83,11 @@ def test_a_circuit_of_another_network_or_a_missing_entry_is_refused(network):
         gk.widgets.WeightGradientView(model, gk.parse("x * y"))
     with pytest.raises(ValueError, match="no entry dW3\\[0,0\\]"):
         gk.widgets.WeightGradientView(model, circuit, entry=(3, 0, 0))
+    for entry in ("W1", (1, 0), None, (1.0, 0, 0)):
+        with pytest.raises(ValueError, match=r"^entry must be \(layer, i, j\)"):
+            gk.widgets.WeightGradientView(model, circuit, entry=entry)
+    view = gk.widgets.WeightGradientView(model, circuit, entry=[1, 2, 1])
+    assert view.entry.value == (1, 2, 1)
 
 
 def test_the_live_views_load_neither_matplotlib_nor_pil():

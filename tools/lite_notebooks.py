@@ -27,7 +27,8 @@ NEEDS_FULL_DISTRIBUTION = (
     "gk.draw(", "gk.ml", "gk.layers", "gk.datasets", "TrainingExplorer",
 )
 FULL_DISTRIBUTION_PACKAGES = ("numpy", "matplotlib")
-
+# gatekit's name on the package index and in the site's own index (the import name is gatekit).
+DISTRIBUTION = "gatekit-edu"
 
 def code_of(notebook: nbformat.NotebookNode) -> str:
     """All code of the notebook except its install cell."""
@@ -44,17 +45,29 @@ def needs_full_distribution(notebook: nbformat.NotebookNode) -> bool:
 
 
 def install_source(full: bool) -> str:
-    """The install cell's code: gatekit always; numpy and matplotlib too when `full`, imported
-    at once so that without the internet the error shows here, under the comment saying why."""
-    lines = [f"{MARKER} this installs gatekit from the site; elsewhere it does nothing."]
-    install = "    %pip install gatekit"
+    """The install cell's code. In JupyterLite: gatekit from the site, and numpy and matplotlib
+    from Pyodide's CDN when `full` (without the internet the cell says so in one sentence and
+    stops the run there); on Colab: gatekit from the package index; elsewhere: nothing."""
     if full:
         lines = [f"{MARKER} this installs gatekit from the site, and numpy and matplotlib",
-                 "# from Pyodide's CDN (this chapter needs the internet there); elsewhere it does "
-                 "nothing."]
-        install += " " + " ".join(FULL_DISTRIBUTION_PACKAGES)
-        install += "\n    import matplotlib, numpy  # without the internet: fails here, not later"
-    return "\n".join([*lines, "import sys", "", 'if sys.platform == "emscripten":', install])
+                 "# from Pyodide's CDN (this chapter needs the internet there); on Colab it",
+                 "# installs gatekit from the package index; elsewhere it does nothing."]
+    else:
+        lines = [f"{MARKER} this installs gatekit from the site; on Colab it installs",
+                 "# gatekit from the package index; elsewhere it does nothing."]
+    lines += ["import sys", "", 'if sys.platform == "emscripten":',
+              f"    %pip install {DISTRIBUTION}"]
+    if full:
+        packages = " ".join(FULL_DISTRIBUTION_PACKAGES)
+        packages_args = ", ".join(map(repr, FULL_DISTRIBUTION_PACKAGES)).replace("'", '"')
+        lines += ["    try:", f"        %pip install {packages}",
+                  f"        import {', '.join(sorted(FULL_DISTRIBUTION_PACKAGES))}",
+                  "    except Exception:  # without the internet: one sentence, and the run stops",
+                  "        from gatekit.errors import NeedsTheInternet",
+                  "",
+                  f"        raise NeedsTheInternet({packages_args}) from None"]
+    lines += ['elif "google.colab" in sys.modules:', f"    %pip install --quiet {DISTRIBUTION}"]
+    return "\n".join(lines)
 
 
 def install_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode | None:

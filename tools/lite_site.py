@@ -43,17 +43,27 @@ LAB_OVERRIDES = ROOT / "tools" / "jupyterlab-overrides.json"
 # What the kernel loads from Pyodide's lock as it starts (micropip, then ipython and jedi with
 # their dependencies); taken at the lock's versions.
 KERNEL_START_UP = ("micropip", "packaging", "ipython", "jedi")
-# What the chapters without numpy or matplotlib need on top, pinned; with gatekit's own wheel.
-BUNDLED = {
-    "anywidget": "0.11.0",  # gatekit's named sliders and pictures (+ psygnal, typing-extensions)
-    "psygnal": "0.16.1",
-    "typing-extensions": "4.15.0",
-    "comm": "0.2.3",
-    "ipywidgets": "8.1.9",
-    "jupyterlab-widgets": "3.0.17",
-    "widgetsnbextension": "4.0.16",
-    "networkx": "3.6.1",  # every circuit's picture is laid out on its networkx graph
-}
+# What the chapters without numpy or matplotlib need on top, with gatekit's own wheel: anywidget
+# for gatekit's named sliders and pictures (with psygnal and typing-extensions), ipywidgets and
+# its parts, and networkx (every circuit's picture is laid out on its networkx graph), at the
+# versions constraints.txt pins for every route.
+BUNDLED_NAMES = ("anywidget", "psygnal", "typing-extensions", "comm", "ipywidgets",
+                 "jupyterlab-widgets", "widgetsnbextension", "networkx")
+# gatekit's distribution name (the import name is gatekit).
+DISTRIBUTION = "gatekit-edu"
+
+
+def pinned(names: tuple[str, ...]) -> dict[str, str]:
+    """The versions constraints.txt pins for `names`: the one source of versions."""
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    pins = dict(line.split("==") for line in lines if "==" in line and not line.startswith("#"))
+    missing = [name for name in names if name not in pins]
+    if missing:
+        sys.exit(f"constraints.txt pins no version of {missing}: run tools/pin_versions.py")
+    return {name: pins[name] for name in names}
+
+
+BUNDLED = pinned(BUNDLED_NAMES)
 # In the browser a wheel depends on what it requires and the site bundles too: gatekit there
 # needs ipywidgets and networkx (pure Python, none of its extras), not numpy or matplotlib,
 # which come from Pyodide's CDN if asked.
@@ -139,9 +149,10 @@ def gatekit_wheel() -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, source / name)
+    (source / "notebooks").mkdir()  # the site serves the notebooks itself, not in the wheel
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", folder, source,
         env={"SOURCE_DATE_EPOCH": "315532800"})  # the same sources make the same wheel
-    (wheel,) = folder.glob("gatekit-*.whl")
+    (wheel,) = folder.glob(f"{DISTRIBUTION.replace('-', '_')}-*.whl")
     return wheel
 
 
@@ -270,7 +281,7 @@ def build() -> None:
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())
     start_up = closure(lock, KERNEL_START_UP)
     pins = {name: lock["packages"][name]["version"] for name in sorted(start_up)} | BUNDLED
-    wheels = download_wheels(pins) | {"gatekit": gatekit_wheel()}
+    wheels = download_wheels(pins) | {DISTRIBUTION: gatekit_wheel()}
     extensions = federated_extensions()
     # Afresh every time (seconds): `jupyter lite build` never removes a file, and its record
     # of what is done, kept in its working directory, can leave a patched file unpatched.

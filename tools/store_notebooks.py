@@ -3,7 +3,9 @@
 Each notebook is run in a fresh kernel of this environment, keeps its widget state (so the
 widgets show on GitHub and nbviewer), and loses what changes from run to run for no reason
 (execution timestamps), while cells get stable ids ("07-03": notebook 07, cell 3), so a diff
-of a re-stored notebook shows only real changes.
+of a re-stored notebook shows only real changes. A cell tagged `reveal` (the cell that shows
+the answer to the question before it) runs but is stored without its output, so the stored
+notebook does not give the answer away; it is also tagged `nbval-ignore-output`.
 
 Usage: python tools/store_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all)
 """
@@ -30,6 +32,8 @@ def store(path: Path) -> None:
     for index, cell in enumerate(notebook.cells, start=1):
         cell.id = f"{number}-{index:02d}"
         cell.metadata.pop("execution", None)
+        if "reveal" in cell.metadata.get("tags", []):
+            cell.outputs, cell.execution_count = [], None
     nbformat.write(notebook, path)
     print(f"stored {path.name}")
 

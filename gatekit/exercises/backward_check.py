@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..circuit import Circuit
+from ..errors import RefusedType, RefusedValue
 from ..gates import DivGate, MaxGate, ReLUGate
 from ..parse import parse
 from . import verdicts
@@ -49,7 +50,7 @@ def circuit_for(expression: str, rng: random.Random) -> Circuit:
             return parse(expression, **values)
         except (ValueError, ArithmeticError):
             continue
-    raise ValueError(str(first_error))
+    raise RefusedValue(str(first_error))
 
 
 def check_backward(
@@ -127,28 +128,28 @@ def _signature(
     """The function's inputs in its own order, the name of its gradient-from-above, and a call
     that passes values by name to every parameter (positional-only ones by position)."""
     if not callable(backward):
-        raise TypeError(f"check needs your backward function, not {show(backward, 60)}")
+        raise RefusedType(f"check needs your backward function, not {show(backward, 60)}")
     try:
         parameters = list(inspect.signature(backward).parameters.values())
     except (TypeError, ValueError):
-        raise TypeError(f"check cannot read the parameters of {backward!r}") from None
+        raise RefusedType(f"check cannot read the parameters of {backward!r}") from None
     for p in parameters:
         if p.kind == p.VAR_POSITIONAL or p.kind == p.VAR_KEYWORD:
             stars = "*" if p.kind == p.VAR_POSITIONAL else "**"
-            raise TypeError(
+            raise RefusedType(
                 f"backward should take one named parameter per input and one for the gradient"
                 f" from above, not {stars}{p.name}"
             )
     names = [p.name for p in parameters]
     missing = [name for name in input_names if name not in names]
     if missing:
-        raise TypeError(
+        raise RefusedType(
             f"backward for {title} needs a parameter for every input ({', '.join(input_names)});"
             f" it has no {', '.join(missing)}"
         )
     extra = [name for name in names if name not in input_names]
     if len(extra) != 1:
-        raise TypeError(
+        raise RefusedType(
             f"backward for {title} takes the inputs ({', '.join(input_names)}) and exactly one"
             f" more parameter, the gradient from above such as dx; it has {extra or 'none'}"
         )
@@ -193,7 +194,7 @@ def _smooth_point(circuit: Circuit, rng: random.Random) -> dict[str, float]:
             continue
         if all(_far_from_trouble(gate) for gate in circuit.gates):
             return point
-    raise ValueError(f"found no point where every gate of {circuit!r} has a gradient")
+    raise RefusedValue(f"found no point where every gate of {circuit!r} has a gradient")
 
 
 def _far_from_trouble(gate: object) -> bool:

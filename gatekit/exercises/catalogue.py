@@ -18,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ..errors import RefusedKey, RefusedType, RefusedValue
 from .backward_check import check_backward, circuit_for
-from .running import shorten, show
+from .running import checked_count, shorten, show
 from .verdicts import CheckResult
 
-__all__ = ["Exercise", "EXERCISES", "get", "check"]
+__all__ = ["Exercise", "EXERCISES", "get", "check", "MAX_POINTS"]
+
+MAX_POINTS = 10_000  # under two seconds for a small expression: the most a check may take
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,14 @@ def check(
     TypeError; whatever it does when run -- a wrong gradient, an exception, a loop that runs
     past the time limit, a return that is not gradients -- is the verdict's message.
     """
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise ValueError(f"points must be a positive whole number, not {points!r}")
+    points = checked_count(points, "points", MAX_POINTS)
     title, expression = _title_and_expression(task)
     rng = random.Random(seed)
     try:
         circuit = circuit_for(expression, rng)
     except ValueError as error:
         names = ", ".join(EXERCISES)
-        raise ValueError(
+        raise RefusedValue(
             f"{show(expression, 50)} is neither an exercise ({names}) nor an expression gatekit can"
             f" build: {shorten(str(error), 200)}"
         ) from None
@@ -84,7 +86,7 @@ def get(name: str) -> Exercise:
     """The exercise called `name`, or a KeyError that suggests the nearest name."""
     if isinstance(name, str) and name in EXERCISES:
         return EXERCISES[name]
-    raise KeyError(_no_such_exercise(name))
+    raise RefusedKey(_no_such_exercise(name))
 
 
 def _title_and_expression(task: Exercise | str) -> tuple[str, str]:
@@ -95,11 +97,11 @@ def _title_and_expression(task: Exercise | str) -> tuple[str, str]:
     if isinstance(task, Exercise):
         return task.title, task.expression
     if not isinstance(task, str):
-        raise TypeError(f"check takes an Exercise, its name or an expression, not {task!r}")
+        raise RefusedType(f"check takes an Exercise, its name or an expression, not {task!r}")
     if task in EXERCISES:
         return EXERCISES[task].title, EXERCISES[task].expression
     if task.strip().isidentifier():
-        raise ValueError(_no_such_exercise(task.strip()))
+        raise RefusedValue(_no_such_exercise(task.strip()))
     return task, task
 
 

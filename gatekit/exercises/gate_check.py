@@ -4,8 +4,11 @@
 At seeded random points its backward is compared, input by input, with central differences of
 its own compute. Each input already holds some gradient and the output a random force, so a
 backward that sets (`a.grad = …`) instead of adding (`a.grad += …`) is caught; then the gate is
-used twice on one wire, `g(x) + g(x)` with x in every input, where x.grad must collect both.
-The inputs are called a, b, c, … in the order of `self.inputs`.
+used twice on one wire, `g(x) + g(x)` with x in every input, where x.grad must collect both;
+last two gates on different wires are run forward, then backward, as a circuit runs them, and
+one of them computes again at a new point, so a gate that keeps state between calls or on its
+class (a cache, a memo) is caught. The inputs are called a, b, c, … in the order of
+`self.inputs`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..circuit import fmt
+from ..errors import RefusedType
 from ..gates import Gate, Unit
 from .backward_check import draw, draw_force
-from .running import LearnerCodeFailed, run, show
+from .running import LearnerCodeFailed, checked_count, run, show
 from .verdicts import CheckResult, Mismatch, Sample, at, close, guess_slip, where
 
 __all__ = ["check_gate", "GATE_TOLERANCE"]
@@ -30,6 +34,7 @@ GATE_TOLERANCE = 1e-5  # relative gap allowed between backward and central diffe
 _STEP = 1e-5  # central-difference step, relative to the input (never below this)
 _KINK = 1e-2  # one-sided slopes further apart than this (relative) mark a kink: not checked
 _MAX_DRAWS = 1_000  # points tried before saying compute is defined or smooth nowhere
+MAX_POINTS = 1_000  # about half a second for a two-input gate: the most a check may take
 _FORCE_NAME = "output.grad"
 _REFERENCE = "central differences of your compute give"
 _DOUBLE_HINT = "Did you forget the factor 2?"
@@ -54,8 +59,7 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
     verdict's message.
     """
     _refuse_non_gate(gate_class)
-    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-        raise ValueError(f"points must be a positive whole number, not {points!r}")
+    points = checked_count(points, "points", MAX_POINTS)
     tolerance = GATE_TOLERANCE  # read before the learner's code runs
     title = gate_class.__name__
     rng = random.Random(seed)
@@ -74,6 +78,7 @@ def check_gate(gate_class: type, points: int = 5, seed: int = 0) -> CheckResult:
                     worst[name] = result
         if not worst:
             _check_shared_wire(gate_class, len(names), rng, tolerance)
+            _check_no_state(gate_class, names, rng, tolerance)
     except _Blank as blank:
         return CheckResult(title, "blank", (), (), (), points, str(blank))
     except (_Refusal, LearnerCodeFailed) as failure:
@@ -92,15 +97,19 @@ def _refuse_non_gate(gate_class: object) -> None:
     """TypeError unless `gate_class` is a class derived from gk.Gate."""
     if isinstance(gate_class, Gate):
         name = type(gate_class).__name__
-        raise TypeError(f"check_gate takes the class itself ({name}), not a gate made from it"
-                        f" ({name}())")
+        raise RefusedType(f"check_gate takes the class itself ({name}), not a gate made from it"
+                          f" ({name}())")
     if not isinstance(gate_class, type):
-        raise TypeError("check_gate takes a gate class (a subclass of gk.Gate), not"
-                        f" {type(gate_class).__name__} {show(gate_class, 40)}")
-    if not issubclass(gate_class, Gate) or gate_class is Gate:
+        raise RefusedType("check_gate takes a gate class (a subclass of gk.Gate), not"
+                          f" {type(gate_class).__name__} {show(gate_class, 40)}")
+    if gate_class is Gate:
+        raise RefusedType("check_gate takes your own gate class, not gk.Gate itself: write"
+                          " `class Square(gk.Gate):` with arity, symbol, compute and backward,"
+                          " then check_gate(Square)")
+    if not issubclass(gate_class, Gate):
         name = gate_class.__name__
-        raise TypeError(f"{name} is not a gate: write `class {name}(gk.Gate):` with arity,"
-                        " symbol, compute and backward")
+        raise RefusedType(f"{name} is not a gate: write `class {name}(gk.Gate):` with arity,"
+                          " symbol, compute and backward")
 
 
 def _checked_class(gate_class: type[Gate]) -> int:
@@ -214,6 +223,7 @@ def _backward_results(
     units = [Unit(v) for v in point.values()]
     gate = _new_gate(gate_class)
     out = run("your compute", gate.forward, *units)
+    _refuse_changed_inputs(point, units, "compute")
     force, earlier = draw_force(rng), [draw(rng) for _ in units]
     for unit, grad in zip(units, earlier, strict=True):
         unit.grad = grad
@@ -224,12 +234,10 @@ def _backward_results(
         if isinstance(failure.error, TypeError) and "ellipsis" in str(failure.error):
             raise _Blank("not written yet: backward still adds `...`") from None
         raise _Refusal(f"{failure.sentence}, {where(point, _FORCE_NAME, force)}") from None
+    _refuse_changed_inputs(point, units, "backward")
     results = []
-    for (name, value), unit, before, slope in zip(point.items(), units, earlier, slopes,
-                                                  strict=True):
+    for name, unit, before, slope in zip(point, units, earlier, slopes, strict=True):
         grad = _grad_after_backward(unit, name)
-        if unit.value != value:
-            raise _Refusal(f"your backward changed {name}.value: it should only add to grads")
         expected, given = force * slope, grad - before
         if close(grad, expected, tolerance) and not close(given, expected, tolerance):
             detail = (f"{where(point, _FORCE_NAME, force)} and {name}.grad already {fmt(before)},"
@@ -238,6 +246,56 @@ def _backward_results(
         results.append(
             Mismatch(name, dict(point), _FORCE_NAME, force, given, expected, "", _REFERENCE))
     return results
+
+
+def _refuse_changed_inputs(point: dict[str, float], units: list[Unit], method: str) -> None:
+    """Refuse a compute or backward that changed an input's value (they only read values)."""
+    for (name, value), unit in zip(point.items(), units, strict=True):
+        if unit.value != value:
+            should = "only read the inputs' values" if method == "compute" else "only add to grads"
+            raise _Refusal(f"your {method} changed {name}.value: it should {should}")
+
+
+def _check_no_state(
+    gate_class: type[Gate], names: list[str], rng: random.Random, tolerance: float
+) -> None:
+    """Two gates on different wires, both run forward and then backward (as in g(x) + g(y)),
+    must each give their own wire's gradient; and the first, computing again at the second's
+    point, the second's value. Refuses a gate that keeps state on its class or between calls."""
+    (first, slopes), (second, _) = (_smooth_point(gate_class, names, rng) for _ in range(2))
+    wires = [[Unit(v) for v in point.values()] for point in (first, second)]
+    gates = [_new_gate(gate_class) for _ in wires]
+    outputs = [run("your compute", gate.forward, *units)
+               for gate, units in zip(gates, wires, strict=True)]
+    force = draw_force(rng)
+    for out in outputs:
+        out.grad = force
+    try:
+        for gate in reversed(gates):
+            run("your backward", gate.backward)
+    except LearnerCodeFailed as failure:
+        raise _Refusal(f"{failure.sentence}, with two gates on different wires") from None
+    used = f"with two gates, {_call(first)} and {_call(second)}"
+    for name, unit, slope in zip(names, wires[0], slopes, strict=True):
+        got = _grad_after_backward(unit, name)
+        if not close(got, force * slope, tolerance):
+            raise _Refusal(f"your gate keeps state between gates: {used} run forward and then"
+                           f" backward, the first gate's {name}.grad is {fmt(got)} where it should"
+                           f" be {fmt(force * slope)}; keep what backward needs on self, not on"
+                           " the class")
+    for unit, value in zip(wires[0], second.values(), strict=True):
+        unit.value = value
+    again, fresh = run("your compute", gates[0].compute), _value(gate_class, list(second.values()))
+    if not (isinstance(again, numbers.Real) and fresh is not None
+            and close(float(again), fresh, tolerance)):
+        raise _Refusal(f"your compute keeps a value from an earlier call: {used}, the first gate"
+                       f" computing again at the second's inputs gives {show(again, 40)} where a"
+                       f" new gate gives {fmt(fresh)}; compute from the inputs' values every time")
+
+
+def _call(point: dict[str, float]) -> str:
+    """'g(a = 1.5, b = -2)': the gate called at a point."""
+    return f"g({', '.join(f'{name} = {fmt(value)}' for name, value in point.items())})"
 
 
 def _grad_after_backward(unit: Unit, name: str) -> float:

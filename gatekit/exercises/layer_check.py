@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..errors import RefusedType
 from ..layers import Dense
-from .running import LearnerCodeFailed, run, show
+from .running import LearnerCodeFailed, checked_count, run, show
 from .verdicts import ArrayMismatch, CheckResult
 
 __all__ = ["check_layer_backward"]
@@ -21,6 +22,7 @@ __all__ = ["check_layer_backward"]
 _NAMES = ("W", "b", "a_prev")  # the gradients returned, as dW, db, da_prev
 _RTOL, _ATOL = 1e-9, 1e-12  # both sides compute the same products: only rounding may differ
 _TITLE = "relu layer backward"
+MAX_TRIALS = 1_000  # about a second: the most a check may take
 
 
 def check_layer_backward(
@@ -33,10 +35,9 @@ def check_layer_backward(
     the time limit -- is the verdict's message.
     """
     if not callable(backward):
-        raise TypeError(f"check_layer_backward needs your backward function, not"
-                        f" {show(backward, 60)}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise ValueError(f"trials must be a positive whole number, not {trials!r}")
+        raise RefusedType(f"check_layer_backward needs your backward function, not"
+                          f" {show(backward, 60)}")
+    trials = checked_count(trials, "trials", MAX_TRIALS)
     rtol, atol = _RTOL, _ATOL  # read before the learner's code runs
     rng = np.random.default_rng(seed)
     worst: dict[str, ArrayMismatch] = {}

@@ -17,13 +17,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["TIME_LIMIT", "LearnerCodeFailed", "run", "shorten", "show"]
+from ..errors import Refusal, RefusedValue
+
+__all__ = ["TIME_LIMIT", "LearnerCodeFailed", "run", "shorten", "show", "checked_count"]
 
 TIME_LIMIT = 2.0  # seconds one call of the learner's code may run
 _LONGEST_MESSAGE = 200  # characters of the learner's error message quoted in a verdict
 
 
-class LearnerCodeFailed(Exception):
+class LearnerCodeFailed(Refusal):
     """The learner's code raised or ran too long; `sentence` says so, `error` is what it raised
     (None when it was stopped)."""
 
@@ -132,3 +134,14 @@ def shorten(text: str, length: int) -> str:
 def show(value: object, length: int = 60) -> str:
     """A short repr of something the learner's code returned, cheap whatever its size."""
     return shorten(reprlib.repr(value), length)
+
+
+def checked_count(count: object, what: str, most: int) -> int:
+    """How many points or trials a check runs: a whole number from 1 to `most` (about what runs
+    in a second or two; more finds nothing new), or a refusal naming `what`."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise RefusedValue(f"{what} must be a positive whole number, not {count!r}")
+    if count > most:
+        raise RefusedValue(f"{what} must be at most {most:,}, not {count:,}: more would take more"
+                           " than a few seconds and find nothing new")
+    return count

@@ -99,6 +99,10 @@ class CheckResult:
         """True when every gradient matched at every point."""
         return self.status == "correct"
 
+    def __bool__(self) -> bool:
+        """A verdict is true when it passed, so `assert result, result` grades an exercise."""
+        return self.ok
+
     @property
     def message(self) -> str:
         """What went right and wrong, in sentences a learner can act on."""

@@ -28,14 +28,15 @@ reused, so a training loop allocates almost nothing.
 the same summation order, so its gradients equal `dW` and `db` entry by entry.
 
 Modules: `activations` (f, f' and the gate of each), `dense` (one layer), `network` (the MLP,
-its hidden neurons, its scalar circuit), `losses` (svm_loss, mean_squared_error).
+its hidden neurons, its scalar circuit), `losses` (svm_loss, mean_squared_error, softmax and
+softmax_cross_entropy).
 """
 
 from __future__ import annotations
 
 from .activations import ACTIVATIONS, Activation
 from .dense import Dense
-from .losses import mean_squared_error, svm_loss
+from .losses import mean_squared_error, softmax, softmax_cross_entropy, svm_loss
 from .network import MLP, WeightGradientTrace, trace_weight_gradient
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "MLP",
     "svm_loss",
     "mean_squared_error",
+    "softmax",
+    "softmax_cross_entropy",
     "WeightGradientTrace",
     "trace_weight_gradient",
 ]

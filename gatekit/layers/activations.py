@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import NotWrittenYet, RefusedValue
 from ..functions import relu, sigmoid, tanh
 from ..gates import Unit
 
@@ -18,15 +19,15 @@ class Activation:
 
     def apply(self, z: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Write f(z) into `out` and return it."""
-        raise NotImplementedError
+        raise NotWrittenYet(f"{type(self).__name__} needs an apply() method")
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray | float:
         """f'(z), where `a` is f(z) already computed (several derivatives are cheaper from a)."""
-        raise NotImplementedError
+        raise NotWrittenYet(f"{type(self).__name__} needs a derivative() method")
 
     def gate(self, z: Unit) -> Unit:
         """f(z) built from gatekit gates, for the scalar circuit."""
-        raise NotImplementedError
+        raise NotWrittenYet(f"{type(self).__name__} needs a gate() method")
 
     def init_bound(self, n_inputs: int, n_outputs: int) -> float:
         """Half-width of the uniform initial weights: Glorot, sqrt(6 / (n_in + n_out))."""
@@ -111,5 +112,5 @@ def activation_named(name: str | Activation) -> Activation:
     if isinstance(name, Activation):
         return name
     if name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise RefusedValue(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     return ACTIVATIONS[name]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ..errors import RefusedNow, RefusedValue
 from ..gates import check_number
 from ..ml.protocol import refuse_divergence
 from .activations import Activation, Identity, activation_named
@@ -17,7 +18,7 @@ __all__ = ["Dense", "descend", "check_shape", "copy_into", "as_matrix"]
 def check_shape(what: str, array: np.ndarray, expected: tuple[int, ...], hint: str = "") -> None:
     """A ValueError naming the expected and the received shape when they differ."""
     if array.shape != expected:
-        raise ValueError(f"{what} should have shape {expected}{hint} but has shape {array.shape}")
+        raise RefusedValue(f"{what} should have shape {expected}{hint} but has shape {array.shape}")
 
 
 # The attributes of a Dense layer that are views into its flat storage.
@@ -36,7 +37,7 @@ def as_matrix(what: str, data: object, rows: int) -> np.ndarray:
     array = np.asarray(data, dtype=np.float64)
     if array.ndim != 2 or array.shape[0] != rows:
         transposed = array.ndim == 2 and array.shape[1] == rows
-        raise ValueError(
+        raise RefusedValue(
             f"{what} should have shape ({rows}, batch), one column per example, but has shape"
             f" {array.shape}" + (" (transpose it?)" if transposed else "")
         )
@@ -63,7 +64,7 @@ class Dense:
     ) -> None:
         for what, n in (("n_inputs", n_inputs), ("n_outputs", n_outputs)):
             if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"{what} must be a positive integer, not {n!r}")
+                raise RefusedValue(f"{what} must be a positive integer, not {n!r}")
         self.n_inputs, self.n_outputs = int(n_inputs), int(n_outputs)
         self.activation = activation_named(activation)
         size = self.n_outputs * (self.n_inputs + 1)
@@ -116,7 +117,7 @@ class Dense:
     def backward(self, da: np.ndarray) -> np.ndarray:
         """Fill dW and db from da = dLoss/da and return da_prev = dLoss/da_prev (a buffer)."""
         if self.a_prev is None:
-            raise RuntimeError("call forward before backward: backward needs z and a_prev")
+            raise RefusedNow("call forward before backward: backward needs z and a_prev")
         da = np.asarray(da, dtype=np.float64)
         check_shape("da (the gradient for this layer's output)", da, self.a.shape)
         a_prev, z, a, f = self.a_prev, self.z, self.a, self.activation

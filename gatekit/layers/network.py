@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import RefusedValue
 from ..gates import Constant, Unit
-from ..ml.protocol import StepResult, diverged
+from ..ml.protocol import StepResult, as_points, diverged
 from .activations import Activation, Identity
 from .dense import Dense, as_matrix, check_shape, copy_into, descend
 from .losses import svm_loss
@@ -34,7 +35,7 @@ class MLP:
     ) -> None:
         sizes = list(sizes)
         if len(sizes) < 2:
-            raise ValueError(f"an MLP needs at least two sizes (inputs and outputs), got {sizes}")
+            raise RefusedValue(f"an MLP needs at least two sizes (inputs and outputs), got {sizes}")
         self.sizes = sizes
         counts = [n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:], strict=False)]
         self.flat_parameters = np.zeros(sum(counts))
@@ -113,7 +114,7 @@ class MLP:
     def to_circuit(self, x: Sequence[float]) -> Circuit:
         """This network for one example as a gatekit circuit over its parameters (one output)."""
         if self.sizes[-1] != 1:
-            raise ValueError(
+            raise RefusedValue(
                 f"to_circuit needs a network with one output, this one has {self.sizes[-1]}"
             )
         (output,) = self.scalar_forward(x, self.parameter_units())
@@ -167,8 +168,7 @@ class MLP:
     def _hidden(self, points: np.ndarray) -> Iterator[tuple[Dense, np.ndarray, np.ndarray]]:
         """Each hidden layer with its z and a for the rows of `points` (examples as columns),
         in new arrays: the layers' own buffers, which backward needs, stay untouched."""
-        a = as_matrix("the points (transposed)", np.asarray(points, dtype=np.float64).T,
-                       self.sizes[0])
+        a = as_points(points, self.sizes[0]).T
         with np.errstate(over="ignore", invalid="ignore"):
             for layer in self.layers[:-1]:
                 z = layer.W @ a + layer.b
@@ -184,9 +184,10 @@ class MLP:
         """The hidden neurons whose slope f'(z) is 0 on every point (a relu never switched
         on): no gradient flows through them, so training can not bring them back."""
         names = [name for layer in self.hidden_names for name in layer]
-        dead = [np.all(layer.activation.derivative(z, a) == 0, axis=1)
-                for layer, z, a in self._hidden(points)]
-        return [name for name, flag in zip(names, np.concatenate(dead), strict=True) if flag]
+        dead = [np.all(np.broadcast_to(layer.activation.derivative(z, a), z.shape) == 0, axis=1)
+                for layer, z, a in self._hidden(points)]  # (identity's slope is a plain 1)
+        flags = np.concatenate(dead) if dead else []  # no hidden layer: no neuron to be dead
+        return [name for name, flag in zip(names, flags, strict=True) if flag]
 
     @property
     def hidden_names(self) -> list[list[str]]:
@@ -224,10 +225,10 @@ def trace_weight_gradient(
     Units: the weight, a_prev[j], z[i] and a[i], and each W_next[k,i] and z_next[k].
     """
     if not 1 <= layer <= len(model.layers):
-        raise ValueError(f"layer must be 1 to {len(model.layers)} (counted from 1), not {layer}")
+        raise RefusedValue(f"layer must be 1 to {len(model.layers)} (counted from 1), not {layer}")
     dense = model.layers[layer - 1]
     if not (0 <= i < dense.n_outputs and 0 <= j < dense.n_inputs):
-        raise ValueError(f"dW{layer} has shape {dense.W.shape}; there is no entry [{i},{j}]")
+        raise RefusedValue(f"dW{layer} has shape {dense.W.shape}; there is no entry [{i},{j}]")
     by_name = {unit.name: unit for unit in circuit.units}
     weight = by_name[f"W{layer}[{i},{j}]"]
     product = next(gate for gate in circuit.gates if weight in gate.inputs)

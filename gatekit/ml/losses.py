@@ -9,6 +9,7 @@ import numpy as np
 
 from ..circuit import Circuit
 from ..datasets import check_data
+from ..errors import RefusedValue
 from ..functions import max as max_gate
 from ..gates import Unit
 from .protocol import Trainable, check_parameters, check_regularization
@@ -29,7 +30,7 @@ __all__ = [
 def check_label(label: object) -> int:
     """A label as the int +1 or -1, or a ValueError naming what it is instead."""
     if isinstance(label, bool) or label not in (1, -1):
-        raise ValueError(f"a label must be +1 or -1, not {label!r}")
+        raise RefusedValue(f"a label must be +1 or -1, not {label!r}")
     return int(label)  # type: ignore[call-overload]
 
 

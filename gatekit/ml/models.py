@@ -14,11 +14,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import NotWrittenYet, RefusedNow, RefusedValue
 from ..functions import relu
 from ..gates import Unit, check_number
 from .losses import check_label, hinge_cost, hinge_loss, pull_for, squared_hinge_pull
 from .protocol import (
     StepResult,
+    as_points,
     check_parameters,
     check_regularization,
     check_step_size,
@@ -46,7 +48,7 @@ class PullTrainedModel:
 
     def score_unit(self, x: Unit, y: Unit) -> Unit:
         """Build the gates from inputs x, y and the parameter Units to the score Unit."""
-        raise NotImplementedError
+        raise NotWrittenYet(f"{type(self).__name__} needs a score_unit() method")
 
     # ----- the guide's three calls, checking what a learner passes ---------------------------
     def forward(self, x: Unit | float, y: Unit | float) -> Unit:
@@ -64,7 +66,7 @@ class PullTrainedModel:
         label = check_label(label)
         regularization = check_regularization(regularization)
         if self.circuit is None:
-            raise RuntimeError("call forward(x, y) before backward(label)")
+            raise RefusedNow("call forward(x, y) before backward(label)")
         return self._backward(label, regularization)
 
     def parameter_update(self, step_size: float = 0.01) -> None:
@@ -236,7 +238,7 @@ class TwoLayerNet(PullTrainedModel):
 
     def __init__(self, hidden: int = 3, seed: int = 0) -> None:
         if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 1:
-            raise ValueError(f"hidden must be a positive number of neurons, not {hidden!r}")
+            raise RefusedValue(f"hidden must be a positive number of neurons, not {hidden!r}")
         self.hidden = hidden
         names = [f"{p}{k}" for k in range(1, hidden + 1) for p in "abc"]
         names += [f"w{k}" for k in range(1, hidden + 1)] + ["d"]
@@ -260,7 +262,7 @@ class TwoLayerNet(PullTrainedModel):
     def _pre_activations(self, points: np.ndarray) -> np.ndarray:
         first = self._first_layer()
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging net scores ±inf
-            return np.asarray(points, dtype=float) @ first[:, :2].T + first[:, 2]
+            return as_points(points) @ first[:, :2].T + first[:, 2]
 
     def hidden_activations(self, points: np.ndarray) -> list[np.ndarray]:
         """The hidden neurons' outputs for an (n, 2) array: one (n, hidden) array in a list

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..circuit import Circuit
+from ..errors import RefusedOverflow, RefusedValue
 from ..gates import check_number
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "check_step_size",
     "check_regularization",
     "check_parameters",
+    "as_points",
     "diverged",
     "refuse_divergence",
 ]
@@ -72,7 +74,7 @@ class Trainable(Protocol):
         ...
 
 
-class TrainingDiverged(OverflowError):
+class TrainingDiverged(RefusedOverflow):
     """A training step would have made a parameter or the loss infinite or NaN; the model
     keeps the last finite state it had."""
 
@@ -98,8 +100,8 @@ def check_step_size(step_size: object) -> float:
     """The step size as a finite float > 0, or an error naming it."""
     step_size = check_number(step_size, "the step size")
     if step_size <= 0:
-        raise ValueError(f"the step size must be > 0 (how far a step moves along the grads), "
-                         f"not {step_size}")
+        raise RefusedValue(f"the step size must be > 0 (how far a step moves along the grads), "
+                           f"not {step_size}")
     return step_size
 
 
@@ -107,15 +109,31 @@ def check_regularization(regularization: object) -> float:
     """The regularization strength as a finite float >= 0, or an error naming it."""
     regularization = check_number(regularization, "the regularization strength")
     if regularization < 0:
-        raise ValueError(f"the regularization strength must be >= 0, not {regularization}")
+        raise RefusedValue(f"the regularization strength must be >= 0, not {regularization}")
     return regularization
+
+
+def as_points(points: object, inputs: int = 2) -> np.ndarray:
+    """Points for a model to look at as an (n, inputs) float array; one point, shape (inputs,),
+    is one row (what a learner means by it). Anything else is refused with its shape."""
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise RefusedValue(f"points must be numbers, an (n, {inputs}) array of rows, not"
+                           f" {type(points).__name__} {str(points)[:40]!r}") from None
+    if array.shape == (inputs,):
+        return array[np.newaxis, :]
+    if array.ndim != 2 or array.shape[1] != inputs:
+        raise RefusedValue(f"points must have shape (n, {inputs}), one row per point (or shape"
+                           f" ({inputs},) for one point), not {array.shape}")
+    return array
 
 
 def check_parameters(values: object, size: int) -> np.ndarray:
     """`values` as a finite float array of shape (size,), or a ValueError saying what is wrong."""
     array = np.asarray(values, dtype=float)
     if array.shape != (size,):
-        raise ValueError(f"parameters must have shape ({size},), not {array.shape}")
+        raise RefusedValue(f"parameters must have shape ({size},), not {array.shape}")
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"parameters must be finite, got {array.tolist()}")
+        raise RefusedValue(f"parameters must be finite, got {array.tolist()}")
     return array

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..datasets import check_data
+from ..errors import RefusedType, RefusedValue
 from ..gates import check_number
 from .losses import check_label, score_data
 from .protocol import (
@@ -46,7 +47,7 @@ class History:
 
 def _check_count(count: object, what: str, least: int) -> int:
     if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < least:
-        raise ValueError(f"{what} must be a whole number >= {least}, not {count!r}")
+        raise RefusedValue(f"{what} must be a whole number >= {least}, not {count!r}")
     return int(count)
 
 
@@ -70,7 +71,7 @@ class TrainingSession:
         seed: int = 0,
     ) -> None:
         if not isinstance(model, Trainable):
-            raise TypeError(
+            raise RefusedType(
                 f"{type(model).__name__} is not trainable here: it needs scores, train_step, "
                 "parameters, set_parameters and drawable_circuit (see gatekit.ml.Trainable)"
             )

@@ -2,11 +2,14 @@
 tree, an SVG picture with its text alternative, a named Play button, and (for the plotting views)
 a matplotlib figure.
 
-The error policy, used by every view through `shows_errors`:
-- what a learner can cause (`LEARNER_ERRORS`: bad values, arithmetic and circuit errors) is
+The error policy, used by every view through `shows_errors`, decides by where an error came
+from (`gatekit.errors.blames_learner`), not by its type:
+- a refusal gatekit raised on purpose (bad values, a division by zero, an unknown name), or any
+  error raised in the learner's own code (their gate's compute or backward, their function) is
   shown in the view's message line as one sentence and not raised;
-- anything else is a bug in gatekit: it is shown too, and raised;
-- after either, Play stops (`_stop`) and the view shows its state as it now is (`_show_state`).
+- any other error raised in gatekit's own code is a bug: it is shown too, and raised;
+- after either, Play stops (`_stop`) and the view shows its state as it now is (`_show_state`);
+  an error while recovering is said in the message line, never raised over the first one.
 """
 
 from __future__ import annotations
@@ -14,27 +17,25 @@ from __future__ import annotations
 import functools
 import html
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
 
+from ..errors import blames_learner
 from .images import Picture
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "LEARNER_ERRORS", "escape", "sentence", "MessageLine", "shows_errors", "widget_tree",
+    "escape", "sentence", "MessageLine", "shows_errors", "widget_tree",
     "close_tree", "View", "SvgImage", "FigureImage", "PlayButton", "svg_text",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# What a learner can cause by what they type or drag: a view shows these and goes on.
-# (CircuitError is a ValueError; ZeroDivisionError and OverflowError are ArithmeticErrors.)
-LEARNER_ERRORS: tuple[type[Exception], ...] = (ValueError, ArithmeticError, TypeError)
 
 ERROR_COLOUR = "#b00020"
 
@@ -90,23 +91,34 @@ def shows_errors(method: F) -> F:
         self.message.clear()
         try:
             return method(self, *args, **kwargs)
-        except LEARNER_ERRORS as error:
-            _recover(self)
-            self.message.show_error(error)
-            return None
         except Exception as error:
-            self.message.show_bug(error)
-            _recover(self)
+            learners = blames_learner(error)
+            second = _recover(self)
+            if learners:
+                self.message.show_error(error)
+            else:
+                self.message.show_bug(error)
+            if second is not None:
+                self.message.show(f"{self.message.text}; then showing the view's state failed"
+                                  f" too ({type(second).__name__}: {sentence(second)})")
+            if learners:
+                return None
             raise
 
     return guarded  # type: ignore[return-value]
 
 
-def _recover(view: Any) -> None:
-    """Stop whatever runs and show the state as it is now, after an error."""
+def _recover(view: Any) -> Exception | None:
+    """Stop whatever runs and show the state as it is now, after an error; an error on the way
+    is returned, not raised (the first error is the one to report)."""
+    second = None
     for hook in ("_stop", "_show_state"):
         if hasattr(view, hook):
-            getattr(view, hook)()
+            try:
+                getattr(view, hook)()
+            except Exception as error:
+                second = second or error
+    return second
 
 
 def widget_tree(
@@ -122,18 +134,27 @@ def widget_tree(
             continue
         seen.add(id(widget))
         yield widget
-        for name in _widget_traits(type(widget)):
+        for name in _widget_traits(widget):
             value = getattr(widget, name, None)
             items = value if isinstance(value, list | tuple) else (value,)
             stack.extend(item for item in items if isinstance(item, widgets.Widget))
 
 
-@functools.cache
-def _widget_traits(kind: type[widgets.Widget]) -> tuple[str, ...]:
-    """The traits of a widget class that hold widgets (those synced as widget references)."""
-    to_json = widgets.widget_serialization["to_json"]
-    return tuple(name for name, trait in kind.class_traits(sync=True).items()
-                 if trait.metadata.get("to_json") is to_json)
+# Held weakly: anywidget (through traitlets' add_traits) makes a class per instance, and a
+# class kept here would keep 36-62 kB alive for every view ever closed.
+_TRAITS_OF: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def _widget_traits(widget: widgets.Widget) -> tuple[str, ...]:
+    """The traits of a widget's class that hold widgets (those synced as widget references)."""
+    kind = type(widget)
+    names = _TRAITS_OF.get(kind)
+    if names is None:
+        to_json = widgets.widget_serialization["to_json"]
+        names = _TRAITS_OF[kind] = tuple(
+            name for name, trait in widget.traits(sync=True).items()
+            if trait.metadata.get("to_json") is to_json)
+    return names
 
 
 def close_tree(root: widgets.Widget, extra: Iterable[widgets.Widget] = ()) -> None:

@@ -6,19 +6,18 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit
+from ..circuit import Circuit, fmt
+from ..errors import RefusedType, blames_learner
 from ..gates import Unit
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
 from .base import (
-    LEARNER_ERRORS,
     MessageLine,
-    PlayButton,
     SvgImage,
     View,
     escape,
@@ -26,7 +25,8 @@ from .base import (
     shows_errors,
     svg_text,
 )
-from .sliders import FloatLogSlider, FloatSlider
+from .controls import StepControls, set_slider_range
+from .sliders import FloatSlider
 
 __all__ = ["CircuitExplorer", "explore", "SliderMap", "slider_range"]
 
@@ -36,7 +36,6 @@ HISTORY_PLOT_SIZE = (260, 70)  # pixels
 SLIDER_LIMIT = 24  # one slider per input up to this many inputs; beyond, a chooser and one slider
 CHECK_BUDGET = 50_000  # gate runs the automatic gradient check may spend per event (~20 ms)
 WIDEST = sys.float_info.max / 4  # a slider's half-range at most: its ends and span stay finite
-FINE_STEP = 0.001
 
 
 def slider_range(value: float) -> tuple[float, float]:
@@ -44,16 +43,6 @@ def slider_range(value: float) -> tuple[float, float]:
     always finite (an input of 1e308 gets a range of finite numbers, not ±inf)."""
     half = min(max(2.0, 2.0 * abs(value)), WIDEST)
     return max(value - half, -sys.float_info.max), min(value + half, sys.float_info.max)
-
-
-def _set_range(slider: widgets.FloatSlider, low: float, high: float) -> None:
-    """Give the slider new ends, a step fine for its span and a readout that fits its numbers."""
-    slider.max = max(high, slider.max)  # widen first: min <= max must hold after every set
-    slider.min = low
-    slider.max = high
-    span = high - low
-    slider.step = FINE_STEP if span <= 1e4 else 10.0 ** (math.floor(math.log10(span)) - 4)
-    slider.readout_format = ".3f" if max(abs(low), abs(high)) < 1e6 else ".4g"
 
 
 def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
@@ -64,16 +53,18 @@ def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
     low, high = min(low, slider.min), max(high, slider.max)
     if not math.isfinite(high - low):  # from one end of the floats to the other: start afresh
         low, high = slider_range(value)
-    _set_range(slider, low, high)
+    set_slider_range(slider, low, high)
 
 
 class SliderMap(Mapping[str, widgets.FloatSlider]):
     """A FloatSlider per input of the circuit, each made the first time it is asked for, so a
     1000-input explorer does not build 1000 sliders it may never show."""
 
-    def __init__(self, circuit: Circuit, on_move: Any) -> None:
+    def __init__(self, circuit: Circuit, on_move: Any,
+                 on_note: Callable[[str], None] | None = None) -> None:
         self._circuit = circuit
         self._on_move = on_move  # called as on_move(name, change) when a slider moves
+        self._on_note = on_note  # told why a typed value was refused or moved to an end
         self._made: dict[str, widgets.FloatSlider] = {}
 
     def __getitem__(self, name: str) -> widgets.FloatSlider:
@@ -82,9 +73,11 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
             value = self._circuit.inputs[name].value  # KeyError for a name that is no input
             slider = FloatSlider(value=0.0, min=-1.0, max=1.0, description=name,
                                  continuous_update=True)
-            _set_range(slider, *slider_range(value))
+            set_slider_range(slider, *slider_range(value))
             slider.value = value
             slider.observe(functools.partial(self._on_move, name), names="value")
+            if self._on_note is not None:
+                slider.on_note(self._on_note)
             self._made[name] = slider
         return slider
 
@@ -131,7 +124,7 @@ class CircuitExplorer(View):
         n_inputs = len(circuit.inputs)
         self._checks_every_event = (2 * n_inputs + 1) * max(1, len(circuit)) <= CHECK_BUDGET
 
-        self.sliders = SliderMap(circuit, self._on_slider)
+        self.sliders = SliderMap(circuit, self._on_slider, self.message.show)
         self.chooser: widgets.Dropdown | None = None
         self.slider_box = widgets.VBox()
         if n_inputs > SLIDER_LIMIT:
@@ -144,19 +137,15 @@ class CircuitExplorer(View):
             value=force, min=-1.0, max=1.0, step=0.05, description="force", readout_format=".2f"
         )
         self.force.observe(self._on_force, names="value")
-        self.step_size = FloatLogSlider(
-            value=step_size, base=10, min=-4, max=0, step=0.05, description="step size",
-            readout_format=".4f",
+        self.controls = StepControls(
+            self.message, act=self.pull, tick=self.pull, reset=self.reset, step_size=step_size,
+            exponents=(-4, 0), readout_format=".4f", interval_ms=PLAY_INTERVAL_MS,
         )
-        self.pull_button = widgets.Button(description="Pull", button_style="primary",
-                                          tooltip="one step of the inputs along their grads")
-        self.pull_button.on_click(lambda _: self.pull())
-        self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
-                                 show_repeat=False, description="keep pulling")
-        self.play.observe(self._on_play, names="value")
-        self.play_button = PlayButton(self.play, tooltip="keep pulling, one pull a tick")
-        self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
-        self.reset_button.on_click(lambda _: self.reset())
+        self.play, self.play_button = self.controls.play, self.controls.play_button
+        self.pull_button, self.reset_button = self.controls.act_button, self.controls.reset_button
+        self.step_size = self.controls.step_size
+        for control in (self.force, self.step_size):
+            control.on_note(self.message.show)
         self.check_button = widgets.Button(description="Check gradients",
                                            tooltip="backward against finite differences")
         self.check_button.on_click(lambda _: self.check_gradients())
@@ -173,7 +162,7 @@ class CircuitExplorer(View):
             readouts.append(self.check_button)
         controls = widgets.VBox([
             self.force, self.step_size,
-            widgets.HBox([self.pull_button, *self.play_button.widgets, self.reset_button]),
+            widgets.HBox(self.controls.buttons),
             widgets.HBox([widgets.VBox(readouts), self.history_plot.widget]),
         ])
         self.children = [
@@ -231,12 +220,6 @@ class CircuitExplorer(View):
     def _on_force(self, change: dict[str, Any]) -> None:
         self._show(record=False)
 
-    def _on_play(self, change: dict[str, Any]) -> None:
-        if change["new"]:  # 0 is the Play widget starting over, not a tick
-            self.pull()
-            if self.message.text:  # an error, or a point where backward cannot run
-                self._stop()
-
     def _show_chosen_slider(self) -> None:
         assert self.chooser is not None
         self.slider_box.children = [self.chooser, self.sliders[self.chooser.value]]
@@ -244,7 +227,7 @@ class CircuitExplorer(View):
     # ----- rendering ----------------------------------------------------------------------
     def _stop(self) -> None:
         """Stop Play (called after any error)."""
-        self.play.playing = False
+        self.controls.stop()
 
     def _show_state(self) -> None:
         """Show the circuit as it is now (called after any error)."""
@@ -260,7 +243,9 @@ class CircuitExplorer(View):
         trouble: Exception | None = None
         try:
             circuit.backward(self.force.value)
-        except LEARNER_ERRORS as error:
+        except Exception as error:
+            if not blames_learner(error):
+                raise
             trouble = error
         self._follow_circuit()
         if record:
@@ -269,7 +254,7 @@ class CircuitExplorer(View):
         self.output_line.value = (
             f"<b>{escape(circuit.name_of(circuit.output))}</b> = "
             f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">'
-            f"{escape(f'{circuit.value:.4f}')}</span>"
+            f"{escape(fmt(circuit.value, 4))}</span>"
         )
         self.history_plot.show(sparkline_svg(self.history, *HISTORY_PLOT_SIZE))
         if trouble is None:
@@ -318,7 +303,9 @@ def _badge_html(circuit: Circuit) -> str:
     """Analytic against numerical gradients, as a small coloured verdict."""
     try:
         check = circuit.check_gradients()
-    except LEARNER_ERRORS as error:
+    except Exception as error:
+        if not blames_learner(error):
+            raise
         return _grey(f"gradient check not possible here ({sentence(error)})")
     error = escape(f"{check.max_error:.1e}")
     if check.ok:
@@ -329,11 +316,15 @@ def _badge_html(circuit: Circuit) -> str:
 
 
 def _prediction_html(output: str, predicted: float, actual: float) -> str:
-    """The first-order prediction of a pull next to what the output really did."""
+    """The first-order prediction of a pull next to what the output really did (how far off
+    only when both are finite: an infinite change is off by no number)."""
+    off = actual - predicted
+    gap = (f"off by {fmt(off, 2, sign=True)}" if math.isfinite(off)
+           else "no finite difference between them")
     return (
         f"last pull: predicted change Σ ∂{escape(output)}/∂x · Δx = "
-        f"<b>{escape(f'{predicted:+.6f}')}</b>, actual change = "
-        f"<b>{escape(f'{actual:+.6f}')}</b> (off by {escape(f'{actual - predicted:+.2e}')})"
+        f"<b>{escape(fmt(predicted, 6, sign=True))}</b>, actual change = "
+        f"<b>{escape(fmt(actual, 6, sign=True))}</b> ({escape(gap)})"
     )
 
 
@@ -348,6 +339,6 @@ def explore(
     if isinstance(circuit, Unit):
         circuit = Circuit(circuit)
     if not isinstance(circuit, Circuit):
-        raise TypeError(f"explore needs a Circuit or the Unit at the end of one, "
-                        f"not {type(circuit).__name__}")
+        raise RefusedType(f"explore needs a Circuit or the Unit at the end of one, "
+                          f"not {type(circuit).__name__}")
     return CircuitExplorer(circuit, force=force, step_size=step_size, move=move)

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.image import imsave
 
+from ..errors import RefusedType
 from .base import escape
 
 __all__ = ["NeuronPanel", "has_neurons", "NEURON_GRID", "MAX_TILES"]
@@ -41,8 +42,9 @@ _PANEL_NUMBERS = itertools.count()  # each panel's CSS class names are its own
 
 
 def has_neurons(model: object) -> bool:
-    """True for a model that can show its hidden neurons (gk.ml.TwoLayerNet, gk.layers.MLP)."""
-    return all(hasattr(model, name) for name in NEEDED)
+    """True for a model that can show its hidden neurons (gk.ml.TwoLayerNet, gk.layers.MLP)
+    and has at least one (an MLP([2, 1]) has no hidden layer)."""
+    return all(hasattr(model, name) for name in NEEDED) and any(model.hidden_names)
 
 
 def heatmap_rgba(values: np.ndarray, scale: float) -> np.ndarray:
@@ -73,9 +75,9 @@ class NeuronPanel:
 
     def __init__(self, model: Any) -> None:
         if not has_neurons(model):
-            raise TypeError(
+            raise RefusedType(
                 f"show_neurons needs a model with hidden neurons (gk.ml.TwoLayerNet or "
-                f"gk.layers.MLP); {type(model).__name__} has none to show"
+                f"gk.layers.MLP with a hidden layer); {model!r} has none to show"
             )
         self.model = model
         self.widget = widgets.HTML()

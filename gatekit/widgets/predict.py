@@ -81,7 +81,7 @@ class Predict(View):
         self.prompt = widgets.HTML(f"<b>Predict:</b> {escape(question)}")
         label = {"description_width": "initial"}
         if self.choices is None:
-            self.response = widgets.Text(description="Your number:", placeholder="e.g. -4",
+            self.response = widgets.Text(description="Your number:", placeholder="a number",
                                          style=label)
         else:
             self.response = widgets.RadioButtons(options=self.choices, value=None,
@@ -90,7 +90,8 @@ class Predict(View):
                                            tooltip="Check your prediction against the truth")
         self.check_button.on_click(lambda _: self.check(self.response.value))
         self.said = LiveText()
-        self.children = [self.prompt, widgets.HBox([self.response, self.check_button]),
+        answering = widgets.HBox if self.choices is None else widgets.VBox  # Check under a list
+        self.children = [self.prompt, answering([self.response, self.check_button]),
                          self.said, self.message.widget]
 
     @shows_errors

@@ -8,6 +8,7 @@ import dataclasses
 import ipywidgets as widgets
 
 from ..circuit import Circuit, fmt
+from ..errors import RefusedValue
 from ..layers import MLP, WeightGradientTrace, trace_weight_gradient
 from ..picture.layout import NAME_COLOUR, layout_of, wires
 from ..picture.svg import circuit_description, circuit_svg
@@ -21,6 +22,15 @@ LIT_WIRE_WIDTH = 6.0  # points: a lit wire is this thick at least
 LIT_WIRE_COLOUR = NAME_COLOUR  # near black: apart from the grads' orange and blue in any vision
 CAPTION = ("In the circuit, the wires of these Units are drawn thick and black; "
            "the weight's name is on yellow.")
+
+
+def _entry(entry: object) -> tuple[int, int, int]:
+    """An entry of dW as (layer, i, j), a list such as [1, 0, 0] too; anything else refused."""
+    if (isinstance(entry, tuple | list) and len(entry) == 3
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in entry)):
+        return tuple(entry)  # type: ignore[return-value]
+    raise RefusedValue(f"entry must be (layer, i, j) for the entry dW<layer>[i,j], such as"
+                       f" (1, 0, 0), not {entry!r}")
 
 
 class WeightGradientView(View):
@@ -42,11 +52,12 @@ class WeightGradientView(View):
                    for i in range(layer.W.shape[0]) for j in range(layer.W.shape[1])]
         missing = [label[1:] for label, _ in options if label[1:] not in circuit.inputs]
         if missing:
-            raise ValueError(f"the circuit has no input {missing[0]}: give the view "
-                             f"model.to_circuit(x) of the same model")
+            raise RefusedValue(f"the circuit has no input {missing[0]}: give the view "
+                               f"model.to_circuit(x) of the same model")
+        entry = _entry(entry)
         if entry not in {value for _, value in options}:
-            raise ValueError(f"there is no entry dW{entry[0]}[{entry[1]},{entry[2]}] in this "
-                             f"model; layers count from 1")
+            raise RefusedValue(f"there is no entry dW{entry[0]}[{entry[1]},{entry[2]}] in this "
+                               f"model; layers count from 1")
         self.model, self.circuit = model, circuit
         self.message = MessageLine()
         self._geometry = layout_of(circuit)
@@ -57,7 +68,7 @@ class WeightGradientView(View):
             fits = NOTEBOOK_WIDTH / self._geometry.size_pixels[0] >= READABLE_SHRINK
             zoom = "fit width" if fits else "full size"
         if zoom not in ("fit width", "full size"):
-            raise ValueError(f'zoom must be "fit width" or "full size", not {zoom!r}')
+            raise RefusedValue(f'zoom must be "fit width" or "full size", not {zoom!r}')
         self.zoom = widgets.ToggleButtons(options=["fit width", "full size"], value=zoom)
         self.zoom.observe(lambda _: self._fit(), names="value")
         self.lines = widgets.HTML()

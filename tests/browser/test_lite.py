@@ -35,6 +35,8 @@ import pytest
 from packaging.utils import canonicalize_name
 from playwright.sync_api import expect
 
+from gatekit.errors import NeedsTheInternet
+
 from .browser_lab import (
     ARTIFACTS,
     HERE,
@@ -90,7 +92,7 @@ def stale_parts() -> list[str]:
     stale = []
     if (SITE / "files" / WELCOME).read_bytes() != (NOTEBOOKS / WELCOME).read_bytes():
         stale.append(f"files/{WELCOME}")
-    wheels = sorted((SITE / "static" / "pyodide").glob("gatekit-*.whl"))
+    wheels = sorted((SITE / "static" / "pyodide").glob("gatekit_edu-*.whl"))
     if not wheels:
         return [*stale, "gatekit's wheel"]
     with zipfile.ZipFile(wheels[-1]) as wheel:
@@ -264,7 +266,7 @@ def test_notebook_00_runs_on_pyodide_with_gatekit_from_the_site(welcome: Welcome
     assert findings.page_errors == []
     assert findings.view_states and set(findings.view_states) == {"rendered"}
     served = [urlsplit(url).path for url in welcome.requests.loopback]
-    assert any(path.startswith("/static/pyodide/gatekit-") for path in served), served
+    assert any(path.startswith("/static/pyodide/gatekit_edu-") for path in served), served
 
 
 def test_jupyterlite_shows_the_live_widget_and_not_its_static_picture(welcome: Welcome) -> None:
@@ -353,10 +355,10 @@ def test_the_sites_lock_serves_its_own_wheels_and_takes_the_rest_from_the_cdn() 
         assert wheel.exists(), name
         assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"], name
         assert {canonicalize_name(dep) for dep in entry["depends"]} <= set(local), name
-    for name in ("gatekit", "ipywidgets", "networkx", "comm", "micropip", "ipython"):
+    for name in ("gatekit-edu", "ipywidgets", "networkx", "comm", "micropip", "ipython"):
         assert name in local
     assert "numpy" not in local and "matplotlib" not in local
-    assert set(local["gatekit"]["depends"]) >= {"ipywidgets", "networkx"}
+    assert set(local["gatekit-edu"]["depends"]) >= {"ipywidgets", "networkx"}
     assert local["networkx"]["depends"] == []  # Pyodide's own entry would pull numpy and more
 
 
@@ -370,7 +372,7 @@ def test_the_site_bundles_everything_the_live_views_import() -> None:
     imported = json.loads(subprocess.run(
         [sys.executable, "-c", LIVE_VIEWS], check=True, capture_output=True, text=True
     ).stdout)
-    assert {"gatekit", "ipywidgets", "networkx"} <= set(imported)
+    assert {"gatekit-edu", "ipywidgets", "networkx"} <= set(imported)
     assert {canonicalize_name(name) for name in imported} <= local, imported
 
 
@@ -403,7 +405,7 @@ def test_the_install_cell_tool_adds_once_and_changes_nothing_else() -> None:
     assert cell.source.startswith(notebooks.MARKER) and notebook.cells[0].cell_type == "markdown"
     assert 'if sys.platform == "emscripten":' in cell.source
     assert [(c.id, c.source) for c in notebook.cells if c is not cell] == others
-    cell.source = cell.source.replace("gatekit", "gatekit==0")
+    cell.source = cell.source.replace("gatekit-edu", "gatekit-edu==0")
     notebook.cells.insert(0, notebook.cells.pop(1))
     assert notebooks.refresh(notebook, "00") is True
     assert notebook.cells[1] is cell and len(notebook.cells) == len(others) + 1
@@ -420,3 +422,18 @@ def test_chapters_with_numpy_or_matplotlib_are_marked_as_needing_the_full_pyodid
         if number in full | offline:
             needs = notebooks.needs_full_distribution(nbformat.read(path, as_version=4))
             assert needs == (number in full), path.name
+
+
+def test_a_chapter_needing_the_internet_says_so_in_one_sentence_offline(welcome: Welcome) -> None:
+    """Chapter 7 opened with every request leaving the site aborted: its first cell says in one
+    sentence that numpy and matplotlib load from the internet, and the run stops there."""
+    name = "07_binary_classification.ipynb"
+    findings = welcome.lab.run_notebook(name)
+    offline = str(NeedsTheInternet("numpy", "matplotlib"))
+    (error,) = findings.error_outputs  # the run stopped at the first cell that failed
+    # (Pyodide's kernel names the error by its class's repr: <class '...NeedsTheInternet'>)
+    assert error.startswith("cell 1: ") and error.endswith(f"NeedsTheInternet'>: {offline}")
+    assert [message.endswith(offline) for message in findings.kernel_errors] == [True]
+    # (the page's console meanwhile logs Pyodide's failed downloads: the requests it aborted)
+    assert any("matplotlib" in url or "numpy" in url for url in welcome.requests.outside)
+    welcome.lab.close(name)
