@@ -45,7 +45,15 @@ def name_svg_pictures(app: Sphinx, doctree: nodes.document, docname: str) -> Non
                 break
 
 
+def plain_docstring(app: Sphinx, what: str, name: str, obj: object, options: Any,
+                    lines: list[str]) -> None:
+    """gatekit's docstrings are plain text: a `|x|` there is an absolute value, not one of
+    reStructuredText's substitutions."""
+    lines[:] = [line.replace("|", "\\|") for line in lines]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("autodoc-process-docstring", plain_docstring)
     app.connect("html-page-context", add_lite_button, priority=600)
     app.connect("doctree-resolved", name_svg_pictures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

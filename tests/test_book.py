@@ -24,7 +24,8 @@ def test_every_notebook_is_a_chapter_once_in_the_readmes_order():
     names = [path.name for _, path in listed]
     assert sorted(names) == sorted(path.name for path in book.NOTEBOOKS.glob("[0-9]*.ipynb"))
     assert len(set(names)) == len(names)
-    assert listed[0] == ("Welcome: units, gates and pulls", book.NOTEBOOKS / "00_welcome.ipynb")
+    title, first = listed[0]
+    assert first == book.NOTEBOOKS / "00_welcome.ipynb" and f"| 00 | {title} |" in table
 
 
 def test_a_notebook_the_readme_does_not_list_yet_comes_after_by_its_heading(tmp_path,
@@ -41,13 +42,15 @@ def test_a_notebook_the_readme_does_not_list_yet_comes_after_by_its_heading(tmp_
 
 def test_the_landing_page_is_the_readmes_front_matter_then_every_chapter():
     front, table = book.readme_parts()
-    assert front.startswith("# gatekit") and "\n## " not in front
+    assert front.startswith("# gatekit")
+    sections = [line[3:] for line in front.splitlines() if line.startswith("## ")]
+    assert set(sections) <= set(book.FRONT_SECTIONS) and "make test" not in front
     listed = book.chapters(table)
     page = book.index_page(front, listed, teaching=False)
     assert page.startswith(front.rstrip())
     for title, path in listed:
         assert f"[{title}]({path.name})" in page and f"\n{path.stem}\n" in page
-    assert "\napi\n" in page and "teaching" not in page
+    assert "\napi\n" in page and "\nteaching\n" not in page
     assert "\nteaching\n" in book.index_page(front, listed, teaching=True)
 
 

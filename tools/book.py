@@ -29,16 +29,24 @@ DOCS = ROOT / "docs"
 SOURCE = ROOT / "build" / "book-src"
 SITE = ROOT / "build" / "site"
 API_CONTRACT = DOCS / "API.md"
-CHAPTER_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*([^|]+?)\s*\|\s*\[[^\]]*\]\(notebooks/([^)]+)\)")
+# A row of the README's chapter table: number, title, then a link to notebooks/NAME.ipynb.
+CHAPTER_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*([^|]+?)\s*\|"
+                         r"\s*\[[^\]]*\]\([^)]*?notebooks/([^)/]+)\)")
+# The README's sections for learners that the landing page keeps after its opening text.
+FRONT_SECTIONS = ("Start",)
 CODE_SPAN = re.compile(r"`([^`]+)`")  # may run over a line break
 PUBLIC_NAME = re.compile(r"\bgk\.[A-Za-z_][\w.]*")
 
 
 def readme_parts() -> tuple[str, str]:
-    """The README's front matter (its text before the first `##` section) and its chapter
-    table (between the chapters markers)."""
+    """The README's front matter (its opening text and the FRONT_SECTIONS right after it) and
+    its chapter table (between the chapters markers)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    front = text.split("\n## ", 1)[0]
+    parts = text.split("\n## ")
+    kept = 1
+    while kept < len(parts) and parts[kept].split("\n", 1)[0].strip() in FRONT_SECTIONS:
+        kept += 1
+    front = "\n## ".join(parts[:kept])
     table = text.split("<!-- chapters:start -->", 1)[-1].split("<!-- chapters:end -->", 1)[0]
     return front, table
 
