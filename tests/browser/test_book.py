@@ -27,7 +27,8 @@ SITE = ROOT / "build" / "site"
 SOURCES = ROOT / "build" / "book-src"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 CHAPTERS = sorted(path.stem for path in NOTEBOOKS.glob("[0-9]*.ipynb"))
-PAGES = ["index", *CHAPTERS, "api"]
+GUIDE = ["teaching"] if (ROOT / "docs" / "teaching.md").exists() else []  # the teacher's guide
+PAGES = ["index", *CHAPTERS, "api", *GUIDE]
 ARTICLE = "article.bd-article"  # the book's own content: what the theme wraps around it is not
 # Violations in sphinx-book-theme's own markup, by rule, with the reason they are left there.
 # (None today: axe finds nothing in the theme's pages; an entry needs its reason.)
