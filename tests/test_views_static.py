@@ -3,10 +3,12 @@ places that cannot run widgets; the live frontends rank the widget first."""
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 from fresh_python import loaded_after
+from matplotlib.image import imread
 
 import gatekit as gk
 from gatekit import ml
@@ -14,6 +16,7 @@ from gatekit.widgets.static import html_text
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 EVIL = '<img src=x onerror="alert(1)">'
 POINTS, LABELS = gk.datasets.guide_points()
 
@@ -66,18 +69,21 @@ def test_the_explorers_picture_is_its_drawing_readouts_and_slider_values_as_they
     for name, slider in view.sliders.items():
         assert f"{name}: {slider.value:.4g}" in lines
     assert html_text(view.output_line.value)[0] in lines
-    images = [image.get("{http://www.w3.org/1999/xlink}href") for image in root.iter(f"{SVG}image")]
+    images = [image.get(XLINK_HREF) for image in root.iter(f"{SVG}image")]
     assert images[0].startswith("data:image/svg+xml;base64,")
     assert view.drawing.alt in root.find(f"{SVG}desc").text
     view.sliders["x"].value = 1.5  # the picture follows the state, not the first display
     assert "x: 1.5" in texts(parsed(view.static_svg()))
 
 
-def test_the_training_explorers_png_goes_in_as_an_image():
+def test_the_training_explorers_png_goes_in_as_an_image_of_its_own_shape():
     view = gk.widgets.TrainingExplorer(ml.SVM(), POINTS, LABELS)
-    hrefs = [image.get("{http://www.w3.org/1999/xlink}href")
-             for image in parsed(view.static_svg()).iter(f"{SVG}image")]
-    assert any(href.startswith("data:image/png;base64,") for href in hrefs)
+    (png,) = [image for image in parsed(view.static_svg()).iter(f"{SVG}image")
+              if image.get(XLINK_HREF).startswith("data:image/png;base64,")]
+    shown = float(png.get("width")), float(png.get("height"))
+    own = imread(io.BytesIO(bytes(view.figure.image.value))).shape[1::-1]
+    assert shown[0] == float(view.figure.image.width)
+    assert shown[1] == pytest.approx(shown[0] * own[1] / own[0])
 
 
 def test_a_predicts_verdict_and_choice_are_in_the_picture():

@@ -109,15 +109,29 @@ def _image(picture: Picture) -> Image | None:
 
 
 def _size(picture: Picture, data: bytes, kind: str) -> tuple[float, float]:
-    """The size the picture is shown at: its widget's, else its SVG's own, else a default."""
+    """The size the picture is shown at: its widget's, else its own (a PNG's header, an SVG's
+    root), scaled to the widget's width when only that is set; else a default."""
+    own = _own_size(data, kind)
     if picture.width and picture.height:
         return float(picture.width), float(picture.height)
+    if own is None:
+        return 400.0, 300.0
+    if picture.width:
+        width = float(picture.width)
+        return width, own[1] * width / own[0]
+    return own
+
+
+def _own_size(data: bytes, kind: str) -> tuple[float, float] | None:
+    """A PNG's or SVG's own size in pixels (None when it does not say)."""
+    if kind == "png" and data[12:16] == b"IHDR":
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return (float(width), float(height)) if width and height else None
     if kind == "svg+xml":
         head = data[:400].decode("utf-8", "replace")
-        numbers = [_attribute(head, name) for name in ("width", "height")]
-        if all(numbers):
-            return numbers[0], numbers[1]  # type: ignore[return-value]
-    return 400.0, 300.0
+        width, height = (_attribute(head, name) for name in ("width", "height"))
+        return (width, height) if width and height else None
+    return None
 
 
 def _attribute(head: str, name: str) -> float | None:
