@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 # make site's own environment: JupyterLite's kernel would add a lab extension to JupyterLab's.
 LITE_VENV := build/lite-venv
+# make book's own environment: Sphinx pins a docutils of its own.
+BOOK_VENV := build/book-venv
 
-.PHONY: lab test check lint bench notebooks clean browser site npm assignments
+.PHONY: lab test check lint bench notebooks clean browser book site npm assignments
 
 # JupyterLab refuses to run as root unless told; containers and hubs often run as root.
 lab: $(VENV)/.lab-installed $(LAB_SETTINGS)/overrides.json
@@ -33,9 +35,14 @@ check: $(VENV)/.test-installed
 notebooks: $(VENV)/.test-installed
 	$(BIN)/python tools/store_notebooks.py
 
-# The course as a static JupyterLite site in build/site, run in the browser with no server
-# (tools/lite_site.py). Downloads stay in build/lite-cache, so a second build takes seconds.
-site: $(LITE_VENV)/.installed npm
+# The course as a website in build/site: every chapter a page as stored, never re-run
+# (tools/book.py: Sphinx, myst-nb and sphinx-book-theme, Jupyter Book 1's engine).
+book: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python tools/book.py
+
+# The website with the JupyterLite site under it, at build/site/lite (tools/lite_site.py): one
+# static folder is the whole course. Downloads stay in build/lite-cache: a rebuild takes seconds.
+site: book $(LITE_VENV)/.installed npm
 	$(LITE_VENV)/bin/python tools/lite_site.py
 
 # A teacher's nbgrader course from the exercise chapters (tools/assignments.py): the source
@@ -71,6 +78,14 @@ $(LITE_VENV)/.installed: pyproject.toml constraints.txt
 	$(LITE_VENV)/bin/python -m pip install --quiet -c constraints.txt -e ".[lite]"
 	touch $@
 
+# Not under constraints.txt: Sphinx needs an older docutils than the pinned one; the book extra
+# pins its own three tools exactly instead.
+$(BOOK_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BOOK_VENV)
+	$(BOOK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BOOK_VENV)/bin/python -m pip install --quiet -e ".[book]"
+	touch $@
+
 $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip uninstall --quiet --yes gatekit 2>/dev/null || true
 	$(PIP_INSTALL) -e ".[test,browser,teach]"
@@ -94,4 +109,5 @@ $(VENV)/.bench-installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache build/site build/lite build/lite-cache $(LITE_VENV) build/assignments
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache build/site build/lite \
+		build/lite-cache $(LITE_VENV) build/assignments build/book-src build/book-doctrees $(BOOK_VENV)

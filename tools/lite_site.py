@@ -9,7 +9,7 @@ Pyodide's full distribution on its CDN, where the chapters that need numpy or ma
 
     build/lite-cache/  downloads kept between builds (npm's pyodide, wheels)
     build/lite/        the JupyterLite project this script writes
-    build/site/        the static site: serve it from any static host
+    build/site/lite/   the static site, under the course website (tools/book.py)
 
 Usage: python tools/lite_site.py
 """
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CACHE = ROOT / "build" / "lite-cache"
 LITE = ROOT / "build" / "lite"
-SITE = ROOT / "build" / "site"
+SITE = ROOT / "build" / "site" / "lite"
 # JupyterLab settings shared with `make lab` (no news pop-up); the site adds its own below.
 LAB_OVERRIDES = ROOT / "tools" / "jupyterlab-overrides.json"
 
@@ -276,7 +276,7 @@ def federated_extensions() -> list[Path]:
 
 
 def build() -> None:
-    """Download what is missing, write the project and build the site into build/site."""
+    """Download what is missing, write the project and build the site into build/site/lite."""
     pyodide = pyodide_package()
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())
     start_up = closure(lock, KERNEL_START_UP)

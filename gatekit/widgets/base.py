@@ -188,6 +188,21 @@ class View(widgets.VBox):
         """Close the view and every widget in it; re-running a cell then frees the old one."""
         close_tree(self, self._hidden_widgets())
 
+    def static_svg(self) -> str:
+        """The view as it is now in one SVG (pictures, readouts, controls' values), titled and
+        described, for wherever widgets cannot run."""
+        from .static import view_svg
+
+        return view_svg(self, type(self).__name__)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The widget, with its static picture beside it: a live frontend ranks the widget
+        first and shows only it; nbviewer, GitHub, nbconvert and a PDF show the picture."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["image/svg+xml"] = self.static_svg()
+        return bundle
+
 
 class SvgImage:
     """SVG text shown as a picture of fixed size with a text alternative that follows it.

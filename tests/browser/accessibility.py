@@ -52,10 +52,10 @@ class Violation:
         return f"{self.rule} ({self.impact}): {self.selector}\n    {self.html}"
 
 
-# Runs axe over every output node under `root` and says, for each element that breaks a rule,
-# which UPSTREAM selector of that rule it matches (null: none, so it is gatekit's).
-_SCAN = """async ([root, tags, upstream]) => {
-  const outputs = [...document.querySelectorAll(`${root} .jp-OutputArea-output`)];
+# Runs axe over every element the selector finds and says, for each element that breaks a rule,
+# which upstream selector of that rule it matches (null: none, so it is gatekit's).
+_SCAN = """async ([selector, tags, upstream]) => {
+  const outputs = [...document.querySelectorAll(selector)];
   if (outputs.length === 0) {
     return [];
   }
@@ -76,9 +76,12 @@ _SCAN = """async ([root, tags, upstream]) => {
 }"""
 
 
-def scan(page: Any, root: str) -> list[Violation]:
-    """Every WCAG 2.1 A/AA violation axe finds in the outputs under the `root` selector."""
+def scan(page: Any, root: str, within: str = ".jp-OutputArea-output",
+         upstream: tuple[Upstream, ...] = UPSTREAM) -> list[Violation]:
+    """Every WCAG 2.1 A/AA violation axe finds in the `within` elements (by default notebook
+    outputs) under the `root` selector, each matched against the `upstream` table."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
-    upstream = [[entry.rule, entry.selector] for entry in UPSTREAM]
-    return [Violation(**found) for found in page.evaluate(_SCAN, [root, WCAG_TAGS, upstream])]
+    known = [[entry.rule, entry.selector] for entry in upstream]
+    return [Violation(**found)
+            for found in page.evaluate(_SCAN, [f"{root} {within}", WCAG_TAGS, known])]

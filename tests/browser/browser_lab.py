@@ -63,6 +63,20 @@ PAGE_ERROR_PREFIXES = ("error:", "pageerror:")
 
 # Widget views' output nodes, as lab_helpers.js marks them.
 WIDGET_VIEW = "[data-gatekit-widget-view]"
+# How many widget outputs under a node show something besides the live widget: a view's bundle
+# also carries its static SVG, which a live frontend must rank below the widget and not show.
+_SHOWN_BESIDE_WIDGET = """(root) => [...root.querySelectorAll('[data-gatekit-widget-view]')]
+  .filter((node) => {
+    const child = node.closest('.jp-OutputArea-child');
+    return !node.querySelector('.jupyter-widgets')
+      || child.querySelectorAll('.jp-OutputArea-output').length !== 1
+      || child.querySelector('.jp-RenderedSVG, .jp-RenderedImage') !== null;
+  }).length"""
+
+
+def views_shown_beside_a_picture(panel: Any) -> int:
+    """The widget outputs in a notebook panel (a locator) that show more than the widget."""
+    return panel.evaluate(_SHOWN_BESIDE_WIDGET)
 
 # JupyterLab user settings for the session. Windowing off: every cell is in the DOM, so every
 # widget view of a notebook renders and can be checked, not only those in the viewport.

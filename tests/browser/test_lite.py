@@ -24,6 +24,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,11 @@ from .browser_lab import (
     Lab,
     key_press_latencies,
     latency_report,
+    views_shown_beside_a_picture,
 )
 
 ROOT = HERE.parents[1]
-SITE = ROOT / "build" / "site"
+SITE = ROOT / "build" / "site" / "lite"  # under the course website
 WELCOME = "00_welcome.ipynb"
 # A request the guard must stop: `.invalid` names never resolve anywhere.
 OUTSIDE_PROBE_URL = "http://gatekit.invalid/probe"
@@ -83,9 +85,10 @@ def tool(name: str) -> Any:
 
 
 def stale_parts() -> list[str]:
-    """What in build/site differs from the checkout: the welcome notebook, gatekit's modules."""
+    """What in build/site/lite differs from the checkout: the welcome notebook, gatekit's
+    modules."""
     if not (SITE / "index.html").exists():
-        return ["build/site is missing"]
+        return ["build/site/lite is missing"]
     stale = []
     if (SITE / "files" / WELCOME).read_bytes() != (NOTEBOOKS / WELCOME).read_bytes():
         stale.append(f"files/{WELCOME}")
@@ -116,7 +119,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class LiteSite:
-    """build/site served by a Python HTTP server on a free port of 127.0.0.1, in a thread."""
+    """build/site/lite served by a Python HTTP server on a free port of 127.0.0.1, in a thread."""
 
     def __init__(self, root: Path) -> None:
         handler = functools.partial(_Handler, directory=str(root))
@@ -203,43 +206,54 @@ class Welcome:
         )
 
 
-@pytest.fixture(scope="module")
-def welcome(chromium: Any) -> Iterator[Welcome]:
-    """The site served, JupyterLite opened in a fresh browser context, notebook 00 run."""
-    stale = stale_parts()
+@contextmanager
+def served_offline(chromium: Any, root: Path, stale: list[str],
+                   viewport: dict[str, int]) -> Iterator[tuple[LiteSite, Any, RequestLog]]:
+    """`root` served on 127.0.0.1 and a fresh browser context whose requests anywhere else are
+    aborted and recorded; a build that is `stale` (what differs) fails the test instead."""
     if stale:
         shown = ", ".join(stale[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
-        pytest.fail(f"build/site does not match the checkout ({shown}): run `make site` "
-                    "(make test builds it first).", pytrace=False)
-    site = LiteSite(SITE)
+        pytest.fail(f"{root.relative_to(ROOT)} does not match the checkout ({shown}): run "
+                    "`make site` (make test builds it first).", pytrace=False)
+    site = LiteSite(root)
     site.start()
     requests = RequestLog()
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context = chromium.new_context(viewport=viewport)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     expect.set_options(timeout=PAGE_TIMEOUT_MS)
     context.route("**/*", requests.route)
-    lab = LiteLab(context.new_page(), site)
     try:
-        lab.start()
-        findings = lab.run_notebook(WELCOME)
-        explorer = lab.notebook(WELCOME).locator(WIDGET_VIEW).filter(
-            has=lab.page.get_by_role("button", name="Pull")
-        ).first
-        times = lab.page.evaluate(
-            "() => [window.gatekitDrawing.kernelReadyAt, window.gatekitDrawing.firstDrawingAt]"
-        )
-        assert None not in times, f"the kernel or the explorer's drawing never showed: {times}"
-        report = ("Lite cold start, page load -> first drawing of notebook 00: "
-                  f"{times[1] / 1000:.1f} s (JupyterLite ready {lab.ready_ms / 1000:.1f} s, "
-                  f"Pyodide kernel idle {times[0] / 1000:.1f} s)")
-        print(report)
-        MEASUREMENTS.append(report)
-        yield Welcome(lab, findings, explorer, requests)
+        yield site, context, requests
     finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "lite-browser-console.log").write_text("\n".join(lab.console) + "\n")
         context.close()
         site.stop()
+
+
+@pytest.fixture(scope="module")
+def welcome(chromium: Any) -> Iterator[Welcome]:
+    """The site served, JupyterLite opened in a fresh browser context, notebook 00 run."""
+    viewport = {"width": 1400, "height": 1000}
+    with served_offline(chromium, SITE, stale_parts(), viewport) as (site, context, requests):
+        lab = LiteLab(context.new_page(), site)
+        try:
+            lab.start()
+            findings = lab.run_notebook(WELCOME)
+            explorer = lab.notebook(WELCOME).locator(WIDGET_VIEW).filter(
+                has=lab.page.get_by_role("button", name="Pull")
+            ).first
+            times = lab.page.evaluate(
+                "() => [window.gatekitDrawing.kernelReadyAt, window.gatekitDrawing.firstDrawingAt]"
+            )
+            assert None not in times, f"the kernel or the explorer's drawing never showed: {times}"
+            report = ("Lite cold start, page load -> first drawing of notebook 00: "
+                      f"{times[1] / 1000:.1f} s (JupyterLite ready {lab.ready_ms / 1000:.1f} s, "
+                      f"Pyodide kernel idle {times[0] / 1000:.1f} s)")
+            print(report)
+            MEASUREMENTS.append(report)
+            yield Welcome(lab, findings, explorer, requests)
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "lite-browser-console.log").write_text("\n".join(lab.console) + "\n")
 
 
 def test_notebook_00_runs_on_pyodide_with_gatekit_from_the_site(welcome: Welcome) -> None:
@@ -253,6 +267,12 @@ def test_notebook_00_runs_on_pyodide_with_gatekit_from_the_site(welcome: Welcome
     assert findings.view_states and set(findings.view_states) == {"rendered"}
     served = [urlsplit(url).path for url in welcome.requests.loopback]
     assert any(path.startswith("/static/pyodide/gatekit_edu-") for path in served), served
+
+
+def test_jupyterlite_shows_the_live_widget_and_not_its_static_picture(welcome: Welcome) -> None:
+    """The view's bundle carries an SVG too; JupyterLite ranks the widget first, shows only it."""
+    assert welcome.lab.notebook(WELCOME).locator(WIDGET_VIEW).count() > 0
+    assert views_shown_beside_a_picture(welcome.lab.notebook(WELCOME)) == 0
 
 
 def test_the_explorer_draws_the_circuit(welcome: Welcome) -> None:
