@@ -13,6 +13,9 @@ The Landscape (gk.widgets.Landscape) is timed the same way on the chapter-1 circ
 event costs one forward and one backward pass and a redraw of the marks over the kept surface;
 the surface is sampled only when the other inputs change (timed apart, as "resample").
 
+The stepper (gk.widgets.BackpropStepper) is timed per Next on a 10,000-gate weighted sum, drawn
+around the active gate, with the bytes of its new picture.
+
 Run: .venv/bin/python bench/latency.py
 Goals on a 2-core machine: <= 30 ms median for the neuron, <= 150 ms for ~100 gates, <= 50 ms
 for 1000 inputs.
@@ -111,6 +114,21 @@ def landscape_resample_seconds(circuit: gk.Circuit, other: str, repeats: int = 1
     return statistics.median(times)
 
 
+def stepper_next(circuit: gk.Circuit, presses: int = 20) -> tuple[list[float], int]:
+    """Seconds of each Next on a stepper over `circuit` (in the forward pass, then deep in the
+    backward pass), and the largest picture one of them drew, in bytes."""
+    stepper = gk.widgets.BackpropStepper(circuit)
+    times, largest = [], 0
+    for k in range(presses):
+        if k == presses // 2:
+            stepper.position = len(stepper.steps) - presses
+        tick = time.perf_counter()
+        stepper.next()
+        times.append(time.perf_counter() - tick)
+        largest = max(largest, len(stepper.drawing.image.value))
+    return times, largest
+
+
 def png_encoding_seconds(circuit: gk.Circuit, repeats: int = 5) -> float:
     """Median time to encode the circuit's drawn matplotlib figure as PNG (no redrawing)."""
     layout = layout_of(circuit)
@@ -151,6 +169,14 @@ def main() -> None:
         median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
         resample = landscape_resample_seconds(circuit, other) * 1e3
         print(f"{label:<22}{median:>11.2f}{p90:>8.2f}{50:>9}{resample:>13.1f}")
+
+    print()
+    circuit = weighted_sum(5000)
+    times, largest = stepper_next(circuit)
+    times.sort()
+    median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+    print(f"{'stepper Next':<22}{'gates':>7}{'median ms':>11}{'p90 ms':>8}{'picture kB':>12}")
+    print(f"{'weighted sum':<22}{len(circuit):>7}{median:>11.2f}{p90:>8.2f}{largest / 1e3:>12.1f}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from . import collector
 from .engine_adapter import from_engine
 from .errors import RefusedValue
 from .gates import GATE_TYPES, Constant, Gate, Unit, check_number
-from .narration import fmt, narrate
+from .narration import narrate
+from .numbers import fmt
 
 if TYPE_CHECKING:
     import networkx

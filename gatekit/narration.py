@@ -12,17 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 
 from . import gates
 from .gates import Constant, Gate, Unit
+from .numbers import fmt
 
 __all__ = ["fmt", "narrate", "local_formula", "partial", "chain_line", "ordinal", "sum_of"]
 
 NameOf = Callable[[Unit], str]
 _SUMMED_TERMS = 6  # a total lists this many contributions at most, then just counts them
-
-
-def fmt(x: float) -> str:
-    """A number as a person writes it: -3 not -3.0, four significant digits."""
-    text = f"{x:.4g}"
-    return "0" if text == "-0" else text
 
 
 def narrate(made: Iterable[tuple[Gate, Unit]], name_of: NameOf,

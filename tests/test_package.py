@@ -14,7 +14,7 @@ def test_import_gatekit_does_not_load_matplotlib_or_ipywidgets():
 
 
 CORE = ("units", "gates", "collector", "circuit", "numerical", "serialise", "parse", "functions",
-        "narration")
+        "narration", "numbers")
 
 
 def test_core_modules_never_import_drawing_widget_or_array_libraries():

@@ -1,12 +1,22 @@
-"""The stepper's walk: memory linear in the circuit, and a walk where backward cannot run."""
+"""The stepper's walk: memory linear in the circuit, a walk where backward cannot run, and a large
+circuit drawn around the active gate."""
 
 from __future__ import annotations
 
 import gc
+import json
 import tracemalloc
 
+import ipywidgets as widgets
+
 import gatekit as gk
+from gatekit.picture.layout import HIGHLIGHT_COLOUR
+from gatekit.picture.svg import REPR_MAX_GATES
 from gatekit.widgets.stepper import plan_steps
+
+
+def svg_of(picture) -> str:
+    return bytes(picture.image.value).decode()
 
 
 def sum_of_products(gates: int) -> gk.Circuit:
@@ -91,3 +101,79 @@ def test_a_wire_used_many_times_is_summed_in_words_and_ordinals_read_right():
     assert circuit.explain()[-1].endswith("df/dx = the sum of its 7 uses = 7")
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+
+
+# ----- a large circuit: drawn around the active gate (issue 20 item 16) -------------------------
+HIGHLIGHT = 'fill="' + HIGHLIGHT_COLOUR + '"'
+NEXT_BYTES_LIMIT = 200_000  # what one Next may send to the browser at 10,000 gates
+VIEW_BYTES_LIMIT = 16 * 2**20  # what the view may hold at 10,000 gates (the walk's plan ~8 MiB)
+
+
+def sent_bytes(monkeypatch) -> list[int]:
+    """The size of every message the widgets send from now on (state and buffers)."""
+    sizes: list[int] = []
+
+    def send(widget, msg, buffers=None):
+        sizes.append(len(json.dumps(msg, default=str)) + sum(len(b) for b in buffers or ()))
+
+    monkeypatch.setattr(widgets.Widget, "_send", send)
+    return sizes
+
+
+def test_a_10000_gate_stepper_sends_and_keeps_little_at_each_next(monkeypatch):
+    circuit = sum_of_products(10_002)  # 10,001 gates
+    gc.collect()
+    tracemalloc.start()
+    try:
+        stepper = gk.widgets.BackpropStepper(circuit)
+        sizes = sent_bytes(monkeypatch)
+        for _ in range(3):
+            sizes.clear()
+            stepper.next()
+            assert 0 < sum(sizes) < NEXT_BYTES_LIMIT
+        stepper.position = len(stepper.steps) - 30  # deep in the backward pass
+        for _ in range(3):
+            sizes.clear()
+            stepper.next()
+            assert 0 < sum(sizes) < NEXT_BYTES_LIMIT
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < VIEW_BYTES_LIMIT
+
+
+def test_a_large_stepper_draws_the_active_gate_lit_among_its_neighbours():
+    circuit = sum_of_products(1_000)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    for _ in range(600):
+        stepper.next()
+    gate = stepper.step.gate
+    assert stepper.step.phase == "forward" and gate is circuit.gates[599]
+    svg = svg_of(stepper.drawing)
+    assert svg.count(HIGHLIGHT) == 2  # the gate and the wire it writes
+    assert f">{gate.symbol}</text>" in svg
+    assert "around gate 600 of 999" in stepper.drawing.alt
+    assert "the 40 gates around gate 600" in svg
+    assert svg.count("<circle") == 40
+    assert "⋯" in svg  # wires made by gates not shown
+    assert stepper.step.sentence in stepper.drawing.alt
+
+
+def test_a_large_stepper_starts_its_backward_pass_at_the_output():
+    circuit = sum_of_products(1_000)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    stepper.position = len(circuit.gates)
+    stepper.next()
+    assert stepper.step.phase == "backward" and stepper.step.gate is None
+    svg = svg_of(stepper.drawing)
+    assert "around gate 999 of 999" in stepper.drawing.alt
+    assert svg.count(HIGHLIGHT) == 1  # the output's wire, its grad the force
+    assert "∇ 1<" in svg
+
+
+def test_a_circuit_the_repr_draws_whole_is_stepped_whole():
+    circuit = sum_of_products(REPR_MAX_GATES)
+    stepper = gk.widgets.BackpropStepper(circuit)
+    stepper.next()
+    assert svg_of(stepper.drawing).count("<circle") == len(circuit.gates)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit
+from ..circuit import Circuit, fmt
 from ..gates import Unit
+from ..numbers import FIXED_BELOW
 from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
 from .base import (
@@ -53,7 +54,7 @@ def _set_range(slider: widgets.FloatSlider, low: float, high: float) -> None:
     slider.max = high
     span = high - low
     slider.step = FINE_STEP if span <= 1e4 else 10.0 ** (math.floor(math.log10(span)) - 4)
-    slider.readout_format = ".3f" if max(abs(low), abs(high)) < 1e6 else ".4g"
+    slider.readout_format = ".3f" if max(abs(low), abs(high)) < FIXED_BELOW else ".4g"
 
 
 def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
@@ -71,9 +72,11 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
     """A FloatSlider per input of the circuit, each made the first time it is asked for, so a
     1000-input explorer does not build 1000 sliders it may never show."""
 
-    def __init__(self, circuit: Circuit, on_move: Any) -> None:
+    def __init__(self, circuit: Circuit, on_move: Any,
+                 on_note: Callable[[str], None] | None = None) -> None:
         self._circuit = circuit
         self._on_move = on_move  # called as on_move(name, change) when a slider moves
+        self._on_note = on_note  # told why a typed value was refused or moved to an end
         self._made: dict[str, widgets.FloatSlider] = {}
 
     def __getitem__(self, name: str) -> widgets.FloatSlider:
@@ -85,6 +88,8 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
             _set_range(slider, *slider_range(value))
             slider.value = value
             slider.observe(functools.partial(self._on_move, name), names="value")
+            if self._on_note is not None:
+                slider.on_note(self._on_note)
             self._made[name] = slider
         return slider
 
@@ -131,7 +136,7 @@ class CircuitExplorer(View):
         n_inputs = len(circuit.inputs)
         self._checks_every_event = (2 * n_inputs + 1) * max(1, len(circuit)) <= CHECK_BUDGET
 
-        self.sliders = SliderMap(circuit, self._on_slider)
+        self.sliders = SliderMap(circuit, self._on_slider, self.message.show)
         self.chooser: widgets.Dropdown | None = None
         self.slider_box = widgets.VBox()
         if n_inputs > SLIDER_LIMIT:
@@ -151,6 +156,8 @@ class CircuitExplorer(View):
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
                                           tooltip="one step of the inputs along their grads")
         self.pull_button.on_click(lambda _: self.pull())
+        for control in (self.force, self.step_size):
+            control.on_note(self.message.show)
         self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="keep pulling")
         self.play.observe(self._on_play, names="value")
@@ -269,7 +276,7 @@ class CircuitExplorer(View):
         self.output_line.value = (
             f"<b>{escape(circuit.name_of(circuit.output))}</b> = "
             f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">'
-            f"{escape(f'{circuit.value:.4f}')}</span>"
+            f"{escape(fmt(circuit.value, 4))}</span>"
         )
         self.history_plot.show(sparkline_svg(self.history, *HISTORY_PLOT_SIZE))
         if trouble is None:
@@ -329,11 +336,15 @@ def _badge_html(circuit: Circuit) -> str:
 
 
 def _prediction_html(output: str, predicted: float, actual: float) -> str:
-    """The first-order prediction of a pull next to what the output really did."""
+    """The first-order prediction of a pull next to what the output really did (how far off
+    only when both are finite: an infinite change is off by no number)."""
+    off = actual - predicted
+    gap = (f"off by {fmt(off, 2, sign=True)}" if math.isfinite(off)
+           else "no finite difference between them")
     return (
         f"last pull: predicted change Σ ∂{escape(output)}/∂x · Δx = "
-        f"<b>{escape(f'{predicted:+.6f}')}</b>, actual change = "
-        f"<b>{escape(f'{actual:+.6f}')}</b> (off by {escape(f'{actual - predicted:+.2e}')})"
+        f"<b>{escape(fmt(predicted, 6, sign=True))}</b>, actual change = "
+        f"<b>{escape(fmt(actual, 6, sign=True))}</b> ({escape(gap)})"
     )
 
 

@@ -73,6 +73,8 @@ class Landscape(View):
         self.step_size = FloatLogSlider(value=step_size, base=10, min=-2, max=math.log10(2),
                                         step=0.05, description="step size",
                                         readout_format=".3f")
+        for control in (*self.sliders.values(), self.step_size):
+            control.on_note(self.message.show)  # a typed value refused or moved to an end
         self.force = force
         self.pull_button = widgets.Button(description="Pull", button_style="primary",
                                           tooltip="one step of x and y along the gradient")

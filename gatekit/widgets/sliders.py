@@ -6,143 +6,103 @@ ipywidgets draws its sliders with noUiSlider, whose handle has no accessible nam
 slider (they `isinstance` it, so `explorer.sliders[name]` is still an `ipywidgets.FloatSlider`)
 and render through anywidget as a `<label>`, an `<input type="range">` named by the description
 (arrow keys, Home/End and Page keys move it, as any native slider) and a readout box that takes
-a typed value on Enter. Keys pressed in a slider stay the slider's: JupyterLab's notebook
+a typed value on Enter (or Tab). Keys pressed in a slider stay the slider's: JupyterLab's notebook
 shortcuts are suppressed inside it. Horizontal only (the views need no vertical slider).
+
+A typed value goes to the kernel as typed (`type_value`): a number past an end is set to that end
+and one that is no finite number is refused, each said in one sentence to whoever listens
+(`on_note`; a view passes its message line), never silently reverted. `readout_format` takes the
+part of d3-format's specs the browser side writes: a sign, `,` grouping, `.N` digits (at most
+20) and a type of d, e, f, g or %; anything else is refused when set.
 """
 
 from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from ..circuit import fmt
+from ..errors import RefusedValue
+
 __all__ = ["FloatSlider", "FloatLogSlider", "IntSlider"]
 
-# The browser side, for all three kinds: `_scale` says how a position maps to a value.
-SLIDER_ESM = r"""
-const SHOWN = ["value", "min", "max", "step", "base", "description", "tooltip", "disabled",
-               "readout", "readout_format", "_scale"];
-
-// A number as readout_format says (the d3-format specs ipywidgets uses: ".3f", ".4g", "d").
-function format(spec, x) {
-  const match = /^(?:\.(\d+))?([defg%]?)$/.exec(spec || "");
-  if (!match || !Number.isFinite(x)) {
-    return String(x);
-  }
-  const digits = match[1] === undefined ? 6 : Number(match[1]);
-  switch (match[2]) {
-    case "d": return Math.round(x).toString();
-    case "f": return x.toFixed(digits);
-    case "e": return x.toExponential(digits);
-    case "%": return (100 * x).toFixed(digits) + "%";
-    default: return x.toPrecision(Math.max(1, digits));
-  }
-}
-
-function uniqueId() {
-  const random = globalThis.crypto && crypto.randomUUID ? crypto.randomUUID()
-    : String(Math.random()).slice(2);
-  return `gatekit-slider-${random}`;
-}
-
-function render({ model, el }) {
-  el.classList.add("widget-inline-hbox", "widget-slider", "widget-hslider", "gatekit-slider");
-  const label = document.createElement("label");
-  label.className = "widget-label";
-  const range = document.createElement("input");
-  range.type = "range";
-  range.id = label.htmlFor = uniqueId();
-  range.style.cssText = "flex: 1 1 auto; min-width: 4em; margin: 0 8px; align-self: center;";
-  const readout = document.createElement("input");
-  readout.type = "text";
-  readout.className = "widget-readout";
-  readout.style.cssText = "flex: 0 0 auto; width: 5.5em; min-width: 0; box-sizing: border-box;"
-    + " border: 1px solid #767676; border-radius: 2px; padding: 0 4px; text-align: right;"
-    + " font: inherit; color: inherit; background: transparent;";
-  for (const input of [range, readout]) {
-    // Keys pressed here are the slider's: JupyterLab matches its notebook shortcuts (ArrowRight
-    // jumps to the next heading) on the focused element itself unless it carries this mark.
-    input.setAttribute("data-lm-suppress-shortcuts", "true");
-  }
-  el.append(label, range, readout);
-
-  const log = () => model.get("_scale") === "log";
-  const position = (value) => (log() ? Math.log(value) / Math.log(model.get("base")) : value);
-  const valueAt = (spot) => {
-    const value = log() ? model.get("base") ** spot : spot;
-    return model.get("_scale") === "int" ? Math.round(value) : value;
-  };
-  const text = (value) => format(model.get("readout_format"), value);
-  let typing = false; // the learner is typing into the readout: leave it alone
-
-  function show() {
-    const name = model.get("description") || model.get("tooltip") || "value";
-    label.textContent = model.get("description");
-    label.style.display = model.get("description") ? "" : "none";
-    range.setAttribute("aria-label", name);
-    readout.setAttribute("aria-label", `${name}: type a value`);
-    range.min = model.get("min");
-    range.max = model.get("max");
-    range.step = model.get("step") ?? "any";
-    const value = model.get("value");
-    range.value = position(value);
-    range.setAttribute("aria-valuetext", text(value));
-    if (!typing) {
-      readout.value = text(value);
-    }
-    range.disabled = readout.disabled = model.get("disabled");
-    readout.style.display = model.get("readout") ? "" : "none";
-  }
-
-  function send(value) {
-    if (value !== model.get("value")) {
-      model.set("value", value);
-      model.save_changes();
-    }
-  }
-
-  range.addEventListener("input", () => {
-    if (model.get("continuous_update")) {
-      send(valueAt(Number(range.value)));
-    } else {
-      readout.value = text(valueAt(Number(range.value)));
-    }
-  });
-  range.addEventListener("change", () => send(valueAt(Number(range.value))));
-  readout.addEventListener("input", () => { typing = true; });
-  readout.addEventListener("change", () => {
-    typing = false;
-    const typed = readout.value.replace(/\u2212/g, "-").trim();
-    const value = Number(typed);
-    if (typed !== "" && Number.isFinite(value)) {
-      send(model.get("_scale") === "int" ? Math.round(value) : value);
-    }
-    show();
-  });
-  readout.addEventListener("blur", () => { typing = false; show(); });
-
-  for (const name of SHOWN) {
-    model.on(`change:${name}`, show);
-  }
-  show();
-  return () => {
-    for (const name of SHOWN) {
-      model.off(`change:${name}`, show);
-    }
-  };
-}
-
-export default { render };
-"""
+# What sliders.js `format()` writes: [sign][,][.digits][type], as d3-format reads it.
+READOUT_FORMAT = re.compile(r"([+\- ])?(,)?(?:\.(\d+))?([defg%]?)")
+MOST_DIGITS = 20  # d3-format's own limit on digits
 
 
 class _Named(anywidget.AnyWidget):
     """What the three sliders share: the browser side and ipywidgets' own repr."""
 
-    _esm = SLIDER_ESM
+    # The browser side, sliders.js, as text: anywidget given a Path ties every instance to the
+    # file watcher, so a closed view would never be freed.
+    _esm = Path(__file__).with_name("sliders.js").read_text(encoding="utf-8")
     _scale = traitlets.Unicode("linear").tag(sync=True)
 
     __repr__ = widgets.Widget.__repr__
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._listeners: list[Callable[[str], None]] = []
+        super().__init__(**kwargs)
+        self.on_msg(self._on_message)
+
+    def on_note(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(sentence)` whenever a typed value is refused or moved to an end."""
+        self._listeners.append(listener)
+
+    def type_value(self, typed: str) -> None:
+        """What Enter in the number box does with `typed`: set the value it names, the nearer
+        end for a number past the slider's ends (an int slider rounds), or keep the value and
+        say why when it names no finite number (`abc`, `1,5`, `1e999`, `nan`)."""
+        name = self.description or "the slider"
+        try:
+            number = float(typed.replace("\u2212", "-").strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            self._note(f"{typed.strip()!r} is not a finite number, so {name} stays "
+                       f"{fmt(self.value)}.")
+            return
+        low, high = self._ends()
+        value = min(max(number, low), high)
+        self.value = round(value) if self._scale == "int" else value
+        if value != number:
+            self._note(f"{fmt(number)} is past the end of {name}'s slider "
+                       f"({fmt(low)} to {fmt(high)}), so {name} is set to {fmt(self.value)}.")
+
+    def _ends(self) -> tuple[float, float]:
+        """The smallest and largest value the slider takes."""
+        if self._scale == "log":
+            return self.base**self.min, self.base**self.max
+        return self.min, self.max
+
+    def _note(self, text: str) -> None:
+        for listener in self._listeners:
+            listener(text)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and isinstance(content.get("typed"), str):
+            self.type_value(content["typed"])
+
+    @traitlets.validate("readout_format")
+    def _check_readout_format(self, proposal: Any) -> str:
+        spec = proposal["value"]
+        found = READOUT_FORMAT.fullmatch(spec)
+        if found is None:
+            raise RefusedValue(
+                f"readout_format {spec!r} is not one a slider writes: use a sign (+), a comma "
+                f"to group thousands, .N digits and a type of d, e, f, g or %, as in '.3f'")
+        if found[3] is not None and int(found[3]) > MOST_DIGITS:
+            raise RefusedValue(f"readout_format {spec!r} asks for {int(found[3])} digits; a "
+                               f"slider writes at most {MOST_DIGITS}")
+        return spec
 
 
 class FloatSlider(_Named, widgets.FloatSlider):

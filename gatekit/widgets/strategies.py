@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from ..circuit import Circuit
+from ..circuit import Circuit, fmt
 from .base import MessageLine, View, escape, shows_errors
 from .sliders import FloatLogSlider, IntSlider
 
@@ -44,7 +44,7 @@ class StrategyTable(tuple[StrategyResult, ...]):
     def rows(self) -> list[tuple[str, ...]]:
         """Each result as the table's text cells."""
         return [
-            (r.strategy, f"{r.before:.4f}", f"{r.after:.4f}", f"{r.improvement:+.4f}",
+            (r.strategy, fmt(r.before, 4), fmt(r.after, 4), fmt(r.improvement, 4, sign=True),
              str(r.forward_passes), str(r.backward_passes))
             for r in self
         ]
@@ -169,6 +169,7 @@ class StrategyComparison(View):
         self.table: StrategyTable | None = None  # None while the settings give no table
         for control in (self.tries, self.tweak, self.step_size):
             control.observe(lambda change: self.update(), names="value")
+            control.on_note(self.message.show)  # a typed value refused or moved to an end
         self.children = [self.tries, self.tweak, self.step_size, self.table_view,
                          self.message.widget]
         self.update()

@@ -40,6 +40,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.image import imsave
 
+from ..circuit import fmt
 from ..gates import check_number
 from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
@@ -266,6 +267,8 @@ class TrainingExplorer(View):
             value=per_frame, min=1, max=max(50, per_frame), description="per frame",
             tooltip="iterations per Step or Play frame",
         )
+        for control in (self.step_size, self.regularization, self.iterations_per_frame):
+            control.on_note(self.message.show)  # a typed value refused or moved to an end
         self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=PLAY_INTERVAL_MS,
                                  show_repeat=False, description="train")
         self.play.observe(self._on_play_tick, names="value")
@@ -430,9 +433,9 @@ class TrainingExplorer(View):
         fraction_right, cost = score_data(self.model, self.points, self.labels)
         right = round(fraction_right * len(self.points))
         text = (f"iteration {len(self.history)} · accuracy {right}/{len(self.points)} · "
-                f"mean hinge cost {cost:.3f}")
+                f"mean hinge cost {fmt(cost, 3)}")
         if self.last_step is not None:
-            text += f" · loss of the last step {self.last_step.loss:.3f}"
+            text += f" · loss of the last step {fmt(self.last_step.loss, 3)}"
         if self.neurons is not None:
             text += f" · {self.neurons.dead_text()}"
         return text

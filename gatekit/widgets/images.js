@@ -1,0 +1,73 @@
+function render({ model, el }) {
+  // The box that scrolls is inside the view's element, whose style the widget's layout owns.
+  const box = document.createElement("div");
+  box.className = "gatekit-picture";
+  box.style.cssText = "overflow: auto; max-width: 100%; box-sizing: border-box;";
+  const img = document.createElement("img");
+  img.style.display = "block"; // no gap under it: a picture that fits never scrolls
+  box.append(img);
+  el.append(box);
+  let url = null;
+
+  function showImage() {
+    const blob = new Blob([model.get("value")], { type: `image/${model.get("format")}` });
+    const old = url;
+    url = URL.createObjectURL(blob);
+    img.src = url;
+    if (old) {
+      URL.revokeObjectURL(old);
+    }
+  }
+
+  function showText() {
+    img.alt = model.get("alt");
+  }
+
+  function showSize() {
+    for (const side of ["width", "height"]) {
+      if (model.get(side)) {
+        img.setAttribute(side, model.get(side));
+      } else {
+        img.removeAttribute(side);
+      }
+    }
+    box.style.maxHeight = model.get("max_height") || "";
+  }
+
+  // Focusable, as a named region, only while it scrolls.
+  function followFit() {
+    const wide = box.scrollWidth > box.clientWidth + 1;
+    if (wide || box.scrollHeight > box.clientHeight + 1) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "picture, scrolled: use the arrow keys to see all of it");
+    } else {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+
+  const listeners = [["value", showImage], ["format", showImage], ["alt", showText],
+                     ["width", showSize], ["height", showSize], ["max_height", showSize]];
+  for (const [name, listener] of listeners) {
+    model.on(`change:${name}`, listener);
+  }
+  const resizes = new ResizeObserver(followFit);
+  resizes.observe(box);
+  resizes.observe(img);
+  showSize();
+  showText();
+  showImage();
+  return () => {
+    resizes.disconnect();
+    for (const [name, listener] of listeners) {
+      model.off(`change:${name}`, listener);
+    }
+    if (url) {
+      URL.revokeObjectURL(url);
+    }
+  };
+}
+
+export default { render };
