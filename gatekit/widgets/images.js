@@ -1,3 +1,18 @@
+// JupyterLab's dark theme marks the page so; an <img> cannot see the page's CSS, so the SVG is
+// marked `gk-dark` (its own stylesheet repaints it) and given the page's background colour.
+const darkPage = () => document.body.dataset.jpThemeLight === "false";
+
+function themed(model, el) {
+  const value = model.get("value");
+  if (model.get("format") !== "svg+xml" || !darkPage()) {
+    return value;
+  }
+  const paper = getComputedStyle(el).getPropertyValue("--jp-layout-color0").trim();
+  const safePaper = /^[#\w(),.%\s]+$/.test(paper) ? paper : "#111111";
+  return new TextDecoder().decode(value)
+    .replace("<svg ", `<svg class="gk-dark" style="--gk-paper: ${safePaper}" `);
+}
+
 function render({ model, el }) {
   // The box that scrolls is inside the view's element, whose style the widget's layout owns.
   const box = document.createElement("div");
@@ -10,7 +25,7 @@ function render({ model, el }) {
   let url = null;
 
   function showImage() {
-    const blob = new Blob([model.get("value")], { type: `image/${model.get("format")}` });
+    const blob = new Blob([themed(model, el)], { type: `image/${model.get("format")}` });
     const old = url;
     url = URL.createObjectURL(blob);
     img.src = url;
@@ -53,6 +68,8 @@ function render({ model, el }) {
   for (const [name, listener] of listeners) {
     model.on(`change:${name}`, listener);
   }
+  const themes = new MutationObserver(showImage); // the learner switches theme: repaint
+  themes.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   const resizes = new ResizeObserver(followFit);
   resizes.observe(box);
   resizes.observe(img);
@@ -61,6 +78,7 @@ function render({ model, el }) {
   showImage();
   return () => {
     resizes.disconnect();
+    themes.disconnect();
     for (const [name, listener] of listeners) {
       model.off(`change:${name}`, listener);
     }

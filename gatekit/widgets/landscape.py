@@ -29,6 +29,7 @@ from ..picture.surface import (
 from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
 from .controls import StepControls, set_slider_range
 from .sliders import FloatSlider
+from .theme import number, row
 
 __all__ = ["Landscape"]
 
@@ -103,8 +104,8 @@ class Landscape(View):
         self.drawing = SvgImage(*SIZE)
         self.readout = widgets.HTML()
         self.children = [
-            widgets.HBox([self.drawing.widget, widgets.VBox([
-                *self.sliders.values(), self.step_size, widgets.HBox(self.controls.buttons),
+            row([self.drawing.widget, widgets.VBox([  # side by side while they fit
+                *self.sliders.values(), self.step_size, row(self.controls.buttons),
                 self.readout,
             ])]),
             self.message.widget,
@@ -181,9 +182,9 @@ class Landscape(View):
         gx, gy = (("unknown", "unknown") if self._gradient is None else
                   (fmt(self._gradient[0]), fmt(self._gradient[1])))
         self.readout.value = (
-            f"<b>{output}</b> = {escape(fmt(circuit.value))}<br>"
-            f"∂{output}/∂{escape(self.x_name)} = {escape(gx)}, "
-            f"∂{output}/∂{escape(self.y_name)} = {escape(gy)}<br>"
+            f"<b>{output}</b> = {number(fmt(circuit.value))}<br>"
+            f"∂{output}/∂{escape(self.x_name)} = {number(gx)}, "
+            f"∂{output}/∂{escape(self.y_name)} = {number(gy)}<br>"
             f"pulls: {len(self.path) - 1}"
         )
 
