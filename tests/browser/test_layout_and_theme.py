@@ -1,0 +1,110 @@
+"""Issue 28: every view reads well at every width and in the dark theme. Chapters 00, 03, 09 and
+13 in JupyterLab at 1024 and 800 px: every control of every widget view lies inside the part of
+the view one sees (nothing clipped, nothing scrolled sideways); under JupyterLab's dark theme axe
+finds no colour-contrast violation in gatekit's outputs. Screenshots of the first view (the
+explorer) at both widths in both themes go to artifacts/ (ignored by git)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .accessibility import scan
+from .browser_lab import ARTIFACTS, WIDGET_VIEW, Lab
+
+CHAPTERS = ["00_welcome.ipynb", "03_analytic_gradient.ipynb", "09_neural_network.ipynb",
+            "13_your_own_gate.ipynb"]
+WIDTHS = [1024, 800]
+HEIGHT = 600
+SCREENSHOT_HEIGHT = 1400  # tall enough for a whole view
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+SETTLE_MS = 400  # a resize or a theme change lays the page out again
+
+# Every control in each widget view whose box is not wholly inside the view's visible part:
+# the output node's client box, cut by every element between it and the control that clips.
+_CLIPPED = """(selector) => {
+  const clips = (element) => getComputedStyle(element).overflowX !== 'visible'
+    || getComputedStyle(element).overflowY !== 'visible';
+  const found = [];
+  document.querySelectorAll(selector).forEach((view, number) => {
+    const controls = view.querySelectorAll(
+      'input, button, select, textarea, label, .widget-readout, .widget-label');
+    for (const control of controls) {
+      const box = control.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || control.closest('[hidden]')) {
+        continue; // not shown (a Play's own buttons, an empty label)
+      }
+      let left = -Infinity, right = Infinity, top = -Infinity, bottom = Infinity;
+      for (let element = control.parentElement; element; element = element.parentElement) {
+        if (element === view || clips(element)) {
+          const seen = element.getBoundingClientRect();
+          left = Math.max(left, seen.left + element.clientLeft);
+          top = Math.max(top, seen.top + element.clientTop);
+          right = Math.min(right, seen.left + element.clientLeft + element.clientWidth);
+          bottom = Math.min(bottom, seen.top + element.clientTop + element.clientHeight);
+        }
+        if (element === view) {
+          break;
+        }
+      }
+      if (box.left < left - 1 || box.right > right + 1 || box.top < top - 1
+          || box.bottom > bottom + 1) {
+        const name = control.getAttribute('aria-label') || control.textContent
+          || control.value || control.tagName;
+        found.push(`view ${number}: ${control.tagName} '${String(name).slice(0, 40)}' at `
+          + `${Math.round(box.left)}..${Math.round(box.right)} outside `
+          + `${Math.round(left)}..${Math.round(right)}`);
+      }
+    }
+  });
+  return found;
+}"""
+
+
+def set_theme(page: Any, theme: str) -> None:
+    """Switch JupyterLab's theme and wait until the page says it is on."""
+    page.evaluate("(name) => window.jupyterapp.commands.execute('apputils:change-theme', "
+                  "{ theme: name })", THEMES[theme])
+    light = "true" if theme == "light" else "false"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'")
+    page.wait_for_timeout(SETTLE_MS)
+
+
+@pytest.fixture
+def page_as_it_was(lab: Lab) -> Iterator[Any]:
+    """The shared page, given back at its own size in the light theme."""
+    yield lab.page
+    lab.page.set_viewport_size({"width": 1400, "height": 1000})
+    set_theme(lab.page, "light")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_control_lies_inside_its_view_and_the_dark_theme_reads(
+    lab: Lab, page_as_it_was: Any, name: str
+) -> None:
+    """At 1024 and 800 px, light and dark: no control outside its view's visible box. Dark:
+    axe finds no violation of gatekit's (colour contrast among them)."""
+    page = page_as_it_was
+    try:
+        findings = lab.run_notebook(name)
+        assert findings.view_states and set(findings.view_states) == {"rendered"}
+        notebook = lab.notebook(name)
+        root = f"[id='{notebook.get_attribute('id')}']"
+        for theme in THEMES:
+            set_theme(page, theme)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": HEIGHT})
+                page.wait_for_timeout(SETTLE_MS)
+                clipped = page.evaluate(_CLIPPED, f"{root} {WIDGET_VIEW}")
+                assert clipped == [], f"{name} at {width} px, {theme}:\n" + "\n".join(clipped)
+                page.set_viewport_size({"width": width, "height": SCREENSHOT_HEIGHT})
+                first = notebook.locator(WIDGET_VIEW).first  # the whole view, in one picture
+                first.scroll_into_view_if_needed()
+                first.screenshot(path=ARTIFACTS / f"layout-{name[:2]}-{width}-{theme}.png")
+            if theme == "dark":
+                ours = [v for v in scan(page, root) if v.upstream is None]
+                assert ours == [], "\n".join(map(str, ours))
+    finally:
+        lab.close(name)
