@@ -63,6 +63,50 @@ _CLIPPED = """(selector) => {
 }"""
 
 
+# Every text in each widget view whose colour is below 4.5:1 on the background it is drawn on
+# (the nearest opaque background up the tree, else the page's; alpha blended as axe does).
+# axe leaves text outside the viewport "incomplete", so this reads every one of them.
+_FAINT = """(selector) => {
+  const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const blend = ([r, g, b, a = 1], [R, G, B]) => [r * a + R * (1 - a), g * a + G * (1 - a),
+                                                 b * a + B * (1 - a)];
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((c) => { c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (element) => {
+    const layers = [];
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour.length === 4 && colour[3] === 0) continue;
+      layers.push(colour);
+      if (colour.length === 3 || colour[3] === 1) break;
+    }
+    let result = rgba(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+    for (const layer of layers.reverse()) result = blend(layer, result);
+    return result;
+  };
+  const found = [];
+  document.querySelectorAll(selector).forEach((view, number) => {
+    const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!node.textContent.trim() || !element.getClientRects().length) continue;
+      const back = background(element);
+      const fore = blend(rgba(getComputedStyle(element).color), back);
+      const [high, low] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
+      const ratio = (high + 0.05) / (low + 0.05);
+      if (ratio < 4.5) {
+        found.push(`view ${number}: '${node.textContent.trim().slice(0, 40)}' `
+          + `${ratio.toFixed(2)}:1`);
+      }
+    }
+  });
+  return found;
+}"""
+
+
 def set_theme(page: Any, theme: str) -> None:
     """Switch JupyterLab's theme and wait until the page says it is on."""
     page.evaluate("(name) => window.jupyterapp.commands.execute('apputils:change-theme', "
@@ -103,6 +147,8 @@ def test_every_control_lies_inside_its_view_and_the_dark_theme_reads(
                 first = notebook.locator(WIDGET_VIEW).first  # the whole view, in one picture
                 first.scroll_into_view_if_needed()
                 first.screenshot(path=ARTIFACTS / f"layout-{name[:2]}-{width}-{theme}.png")
+            faint = page.evaluate(_FAINT, f"{root} {WIDGET_VIEW}")
+            assert faint == [], f"{name}, {theme}:\n" + "\n".join(faint)
             if theme == "dark":
                 ours = [v for v in scan(page, root) if v.upstream is None]
                 assert ours == [], "\n".join(map(str, ours))
