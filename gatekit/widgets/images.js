@@ -21,7 +21,13 @@ function render({ model, el }) {
   const img = document.createElement("img");
   img.style.display = "block"; // no gap under it: a picture that fits never scrolls
   box.append(img);
-  el.append(box);
+  // Said under a picture larger than its box, so a learner knows there is more of it.
+  const hint = document.createElement("div");
+  hint.className = "gk-muted gatekit-picture-hint";
+  hint.style.cssText = "font-size: 0.85em; display: none;";
+  hint.textContent = "The picture is larger than this box: scroll it (or Tab to it and use "
+    + "the arrow keys) to see all of it.";
+  el.append(box, hint);
   let url = null;
 
   function showImage() {
@@ -56,10 +62,12 @@ function render({ model, el }) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
       box.setAttribute("aria-label", "picture, scrolled: use the arrow keys to see all of it");
+      hint.style.display = "";
     } else {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");
       box.removeAttribute("aria-label");
+      hint.style.display = "none";
     }
   }
 
