@@ -108,6 +108,13 @@ _FAINT = """(selector) => {
 }"""
 
 
+# A button's accessible name as the browser builds it from its content (an icon's ::before glyph
+# included): the text of its children, CSS-generated content too.
+PLAY_NAME = """(button) => [...button.childNodes].map((node) => node.nodeType === 3
+  ? node.textContent : getComputedStyle(node, '::before').content.replace(/^"|"$|^none$/g, '')
+    + node.textContent).join('').trim()"""
+
+
 def set_theme(page: Any, theme: str) -> None:
     """Switch JupyterLab's theme and wait until the page says it is on."""
     page.evaluate("(name) => window.jupyterapp.commands.execute('apputils:change-theme', "
@@ -137,6 +144,9 @@ def test_every_control_lies_inside_its_view_and_the_dark_theme_reads(
         assert findings.view_states and set(findings.view_states) == {"rendered"}
         notebook = lab.notebook(name)
         root = f"[id='{notebook.get_attribute('id')}']"
+        plays = notebook.locator(WIDGET_VIEW).get_by_role("button", name="Play")
+        for k in range(plays.count()):  # named "Play", no icon glyph ("\uf04b Play") in it
+            assert plays.nth(k).evaluate(PLAY_NAME) == "Play"
         for theme in THEMES:
             set_theme(page, theme)
             for width in WIDTHS:
