@@ -28,6 +28,20 @@ function render({ model, el }) {
   hint.textContent = "The picture is larger than this box: scroll it (or Tab to it and use "
     + "the arrow keys) to see all of it.";
   el.append(box, hint);
+  // In a row of a view's parts (theme.py's `row`) the picture may shrink to the row's width
+  // (and then scrolls), never push the row wider than the view: its item in the row, once in
+  // the page, gets no minimum width.
+  function loosen() {
+    let node = el;
+    for (let depth = 0; depth < 4 && node && node.parentElement; depth++) {
+      if (node.parentElement.classList.contains("gatekit-row")) {
+        node.style.minWidth = "0";
+        node.style.maxWidth = "100%";
+        return;
+      }
+      node = node.parentElement;
+    }
+  }
   let url = null;
 
   function showImage() {
@@ -57,6 +71,7 @@ function render({ model, el }) {
 
   // Focusable, as a named region, only while it scrolls.
   function followFit() {
+    loosen();
     const wide = box.scrollWidth > box.clientWidth + 1;
     if (wide || box.scrollHeight > box.clientHeight + 1) {
       box.tabIndex = 0;

@@ -1,9 +1,9 @@
 """Issue 28: every view reads well at every width and in the dark theme. Chapters 00, 03, 09 and
-13 in JupyterLab at 1024 and 800 px: every control of every widget view lies inside the part of
-the view one sees (nothing clipped, nothing scrolled sideways); under JupyterLab's dark theme axe
-finds no violation in gatekit's outputs and every text of a view is 4.5:1 on its background.
-Screenshots of every view (chapter 00's first is the explorer) at both widths in both themes go
-to artifacts/ (ignored by git)."""
+13 in JupyterLab at 1024 and 800 px: every control and picture box of every widget view lies
+inside the part of the view one sees (nothing clipped, nothing scrolled sideways); under
+JupyterLab's dark theme axe finds no violation in gatekit's outputs, and in both themes every
+text of a view is 4.5:1 on its background. Screenshots of every view (chapter 00's first is the
+explorer) at both widths in both themes go to artifacts/ (ignored by git)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ _CLIPPED = """(selector) => {
   const found = [];
   document.querySelectorAll(selector).forEach((view, number) => {
     const controls = view.querySelectorAll(
-      'input, button, select, textarea, label, .widget-readout, .widget-label');
+      'input, button, select, textarea, label, .widget-readout, .widget-label, '
+      + '.gatekit-picture');
     for (const control of controls) {
       const box = control.getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || control.closest('[hidden]')) {
