@@ -33,8 +33,9 @@ DARK = 'body[data-jp-theme-light="false"]'
 STYLESHEET = "\n".join([
     *(f".{name} {{ color: {light}; }}\n{DARK} .{name} {{ color: {dark}; }}"
       for name, (light, dark) in TEXT_COLOURS.items()),
-    ".gk-num { white-space: nowrap; }",
+    ".gk-num, .gatekit-table td + td { white-space: nowrap; }",
     ".gatekit-row > * { min-width: min-content; }",
+    ".gatekit-table-view, .gatekit-table-view > * { min-width: 0; max-width: 100%; }",
     ".gatekit-slider { flex: 0 0 auto; max-width: 100%; }",
     ".gatekit-slider .widget-readout { border-color: var(--jp-border-color1, #767676) !important;"
     " color: var(--jp-ui-font-color1, inherit) !important; }",

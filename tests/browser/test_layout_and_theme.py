@@ -32,7 +32,7 @@ _CLIPPED = """(selector) => {
   document.querySelectorAll(selector).forEach((view, number) => {
     const controls = view.querySelectorAll(
       'input, button, select, textarea, label, .widget-readout, .widget-label, '
-      + '.gatekit-picture');
+      + '.gatekit-picture, .gatekit-table');
     for (const control of controls) {
       const box = control.getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || control.closest('[hidden]')) {
