@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from ..circuit import BackwardStep, Circuit, fmt
 from ..gates import Gate, Unit
-from ..picture.layout import layout_graph, layout_of, wire_looks, wires
+from ..picture.layout import CircuitLayout, layout_graph, layout_of, wire_looks, wires
 from ..picture.summary import SUMMARY_GATES, SUMMARY_UNITS
 from ..picture.svg import REPR_MAX_GATES, circuit_svg, render
 from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
@@ -145,11 +145,12 @@ class BackpropStepper(View):
         self._gate_index = {id(gate): j for j, gate in enumerate(circuit.gates)}
         self.steps = plan_steps(circuit, force)
         self.position = 0
+        self._geometry: CircuitLayout | None = None  # None: drawn around the active gate
+        self._first_consumer: list[int] = []
         if len(circuit.gates) <= REPR_MAX_GATES:
             self._geometry = layout_of(circuit)
             self.drawing = SvgImage(*self._geometry.size_pixels)
-        else:  # drawn around the active gate (see the module's docstring), at its own size
-            self._geometry = None
+        else:  # see the module's docstring; the picture takes its own size
             self._first_consumer = _first_consumers(circuit)
             self.drawing = SvgImage()
         self.counter = widgets.HTML()
