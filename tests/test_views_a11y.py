@@ -324,3 +324,28 @@ def test_the_dead_neurons_are_counted_and_the_first_few_named():
     assert panel.dead_text() == "dead neurons 0"
     panel.dead = [f"n{k}" for k in range(1, 8)]
     assert panel.dead_text() == "dead neurons 7 (n1, n2, n3, n4, n5 and 2 more)"
+
+
+def test_the_theme_stylesheet_reaches_the_page_with_every_view():
+    """Issue 28: the classes the views' HTML names are defined in the sheet that sliders and
+    pictures load (anywidget's `_css`), light and dark."""
+    from gatekit.widgets.images import Picture
+    from gatekit.widgets.sliders import FloatSlider
+    from gatekit.widgets.theme import STYLESHEET
+
+    assert Picture._css == FloatSlider._css == STYLESHEET
+    for name, (light, dark) in TEXT_COLOURS.items():
+        assert f".{name} {{ color: {light}; }}" in STYLESHEET
+        assert f'body[data-jp-theme-light="false"] .{name} {{ color: {dark}; }}' in STYLESHEET
+
+
+@pytest.mark.parametrize("make", [
+    lambda: gk.explore(neuron()),
+    lambda: gk.widgets.Landscape(gk.parse("x * y", x=-2.0, y=3.0)),
+    lambda: gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
+], ids=["explorer", "landscape", "training"])
+def test_a_views_rows_wrap_instead_of_clipping(make):
+    """Issue 28: drawing and controls side by side while they fit, stacked when not."""
+    rows = [w for w in tree(make()) if isinstance(w, widgets.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows)
+    assert all("gatekit-row" in row._dom_classes for row in rows)
