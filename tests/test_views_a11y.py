@@ -275,6 +275,19 @@ def test_a_picture_carries_its_dark_repaint_and_keeps_dark_ink_on_a_lit_gate():
     assert svg.count('class="gk-lit"') == 2  # the lit gate and its wire's name: dark on yellow
 
 
+def test_every_value_and_grad_is_drawn_over_a_halo_no_wire_runs_through():
+    """Issue 28: wires ran through the numbers (chapters 09, 12); each number now sits on a ring
+    of the background's colour, drawn after the wires (the dark theme repaints the ring)."""
+    circuit = neuron()
+    circuit.backward()
+    svg = bytes(gk.explore(circuit).drawing.image.value).decode()
+    numbers = re.findall(r'<text [^>]*fill="(?:#0b5d4e|#b3400a)"([^>]*)>[^<]*\d', svg)
+    assert len(numbers) == 2 * len(circuit.units)  # (the legend's "value" and "∇ grad" aside)
+    assert all('class="gk-halo"' in rest and 'paint-order="stroke"' in rest for rest in numbers)
+    assert svg.rindex("<line") < svg.index('class="gk-halo"')  # over every wire
+    assert ".gk-dark .gk-halo{stroke:var(--gk-paper" in svg
+
+
 def test_a_sliders_description_width_reaches_the_browser_side():
     """Issue 28: chapter 03's "largest random tweak" was cut short: the width is synced."""
     from gatekit.widgets.sliders import FloatSlider

@@ -53,11 +53,15 @@ DARK_COLOURS = {
     CONSTANT_COLOUR: "#a3a3a3",
     "#e0e0e0": "#424242",  # a sparkline's frame
 }
+# A value's or grad's number drawn over a ring of the background's colour: a wire that passes
+# behind it never runs through its digits.
+HALO = ' class="gk-halo" stroke="white" stroke-width="3" paint-order="stroke"'
 DARK_STYLE = "<style>" + "".join(
     f'.gk-dark [{paint}="{light}"]:not(.gk-lit){{{paint}:{dark}}}'
     for light, dark in DARK_COLOURS.items() for paint in ("fill", "stroke")
     if not (light == "white" and paint == "stroke")  # white strokes outline marks on colour
-) + ".gk-dark text:not([fill]){fill:#dedede}</style>"
+) + (".gk-dark text:not([fill]){fill:#dedede}"
+     ".gk-dark .gk-halo{stroke:var(--gk-paper, #111111)}</style>")
 
 
 def circuit_svg(
@@ -199,9 +203,10 @@ def render(
                          f'fill="{NAME_COLOUR}">⋯</text>')
         box = HIGHLIGHT_COLOUR if i == highlight_unit else "white"
         parts.append(_label(x, y, wire.name, font, NAME_COLOUR, box, bold=True))
-        parts.append(f'<text x="{x:.1f}" y="{y - offset:.1f}" fill="{VALUE_COLOUR}">'
+        parts.append(f'<text x="{x:.1f}" y="{y - offset:.1f}" fill="{VALUE_COLOUR}"{HALO}>'
                      f"{escape(wire.value_text)}</text>")
-        parts.append(f'<text x="{x:.1f}" y="{y + offset + 0.8 * font:.1f}" fill="{GRAD_COLOUR}">'
+        parts.append(f'<text x="{x:.1f}" y="{y + offset + 0.8 * font:.1f}" fill="{GRAD_COLOUR}"'
+                     f"{HALO}>"
                      f"{escape(wire.grad_text)}</text>")
     parts.append("</svg>")
     return "".join(parts)
