@@ -187,11 +187,15 @@ def test_svg_text_reads_an_svgs_title_and_description(svg, text):
 
 
 # ----- Play as a named button ---------------------------------------------------------------
-@pytest.mark.parametrize("make", [
+# The views with Play, Step and a step size: explorer, Landscape, TrainingExplorer.
+stepping_views = pytest.mark.parametrize("make", [
     lambda: gk.explore(neuron()),
     lambda: gk.widgets.Landscape(gk.parse("x * y", x=-2.0, y=3.0)),
     lambda: gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
 ], ids=["explorer", "landscape", "training"])
+
+
+@stepping_views
 def test_the_play_button_starts_and_stops_the_play_and_says_which(make):
     view = make()
     button = view.play_button.button
@@ -352,11 +356,7 @@ def test_the_theme_stylesheet_reaches_the_page_with_every_view():
         assert f'body[data-jp-theme-light="false"] .{name} {{ color: {dark}; }}' in STYLESHEET
 
 
-@pytest.mark.parametrize("make", [
-    lambda: gk.explore(neuron()),
-    lambda: gk.widgets.Landscape(gk.parse("x * y", x=-2.0, y=3.0)),
-    lambda: gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
-], ids=["explorer", "landscape", "training"])
+@stepping_views
 def test_a_views_rows_wrap_instead_of_clipping(make):
     """Issue 28: drawing and controls side by side while they fit, stacked when not."""
     rows = [w for w in tree(make()) if isinstance(w, widgets.HBox)]
