@@ -16,11 +16,13 @@ import pytest
 import gatekit as gk
 from gatekit.circuit import fmt
 from gatekit.picture.layout import GRAD_COLOUR, VALUE_COLOUR
+from gatekit.picture.svg import DARK_COLOURS
 from gatekit.widgets import neurons, training
-from gatekit.widgets.base import ERROR_COLOUR, svg_text, widget_tree
+from gatekit.widgets.base import svg_text, widget_tree
 from gatekit.widgets.images import Picture
 from gatekit.widgets.sliders import FloatLogSlider, FloatSlider, IntSlider
 from gatekit.widgets.strategies import StrategyComparison
+from gatekit.widgets.theme import DARK_PAGE, LIGHT_PAGE, TEXT_COLOURS
 
 POINTS, LABELS = gk.datasets.guide_points()
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for text
@@ -185,17 +187,22 @@ def test_svg_text_reads_an_svgs_title_and_description(svg, text):
 
 
 # ----- Play as a named button ---------------------------------------------------------------
-@pytest.mark.parametrize("make", [
+# The views with Play, Step and a step size: explorer, Landscape, TrainingExplorer.
+stepping_views = pytest.mark.parametrize("make", [
     lambda: gk.explore(neuron()),
     lambda: gk.widgets.Landscape(gk.parse("x * y", x=-2.0, y=3.0)),
     lambda: gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
 ], ids=["explorer", "landscape", "training"])
+
+
+@stepping_views
 def test_the_play_button_starts_and_stops_the_play_and_says_which(make):
     view = make()
     button = view.play_button.button
-    assert (button.description, button.icon, view.play.playing) == ("Play", "play", False)
+    # no icon: its glyph would be read as part of the name ("\uf04b Play")
+    assert (button.description, button.icon, view.play.playing) == ("Play", "", False)
     button.click()
-    assert (button.description, button.icon, view.play.playing) == ("Stop", "stop", True)
+    assert (button.description, button.icon, view.play.playing) == ("Stop", "", True)
     button.click()
     assert (button.description, view.play.playing) == ("Play", False)
     button.click()
@@ -228,9 +235,10 @@ def html_texts(view) -> list[str]:
     return [w.value for w in tree(view) if isinstance(w, widgets.HTML)]
 
 
-def test_every_text_colour_in_the_views_html_reads_on_white(monkeypatch):
-    """The colours a view writes into its HTML (readouts, badges, messages, neuron labels) in
-    states that show each of them: all at least 4.5:1 on the white notebook."""
+def test_every_text_colour_in_the_views_html_reads_on_both_themes(monkeypatch):
+    """Issue 28: a view's HTML (readouts, badges, messages) names a theme class, never a colour
+    (the neuron tiles' own label aside); each class is 4.5:1 on JupyterLab's light page and on
+    its dark one, in states that show each of them."""
     views = every_view()
     circuit = gk.parse("x * y", x=2.0, y=3.0)
     no_backward = gk.explore(circuit)
@@ -242,14 +250,56 @@ def test_every_text_colour_in_the_views_html_reads_on_white(monkeypatch):
     no_backward.sliders["x"].value = 4.0  # the message line and the grey badge
     dead = gk.ml.TwoLayerNet(seed=0)
     dead.set_parameters([0.0, 0.0, -1.0, *dead.parameters()[3:]])  # n1 off everywhere
-    colours = set()
+    classes, colours = set(), set()
     for view in [*views, no_backward, gk.widgets.TrainingExplorer(dead, POINTS, LABELS,
                                                                    show_neurons=True)]:
         for text in html_texts(view):
+            classes |= set(re.findall(r'class="(gk-[a-z]+)"', text))
             colours |= set(re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", text))
-    assert {VALUE_COLOUR, ERROR_COLOUR, "#616161", neurons.DEAD_COLOUR} <= colours
-    for colour in colours | {GRAD_COLOUR}:  # GRAD_COLOUR: the badge when backward is wrong
-        assert contrast(colour, "#ffffff") >= MIN_CONTRAST, colour
+    assert {"gk-value", "gk-error", "gk-muted"} <= classes
+    assert colours == {neurons.DEAD_COLOUR}  # on its tile, whatever the theme
+    assert contrast(neurons.DEAD_COLOUR, "#ffffff") >= MIN_CONTRAST
+    for name in (classes - {"gk-num"}) | {"gk-grad"}:  # gk-grad: the badge when backward is wrong
+        light, dark = TEXT_COLOURS[name]
+        assert contrast(light, LIGHT_PAGE) >= MIN_CONTRAST, name
+        assert contrast(dark, DARK_PAGE) >= MIN_CONTRAST, name
+
+
+@pytest.mark.parametrize("light", [VALUE_COLOUR, GRAD_COLOUR, "#212121", "#6b6b6b"])
+def test_the_pictures_texts_read_on_the_dark_page_too(light):
+    """The dark theme repaints a picture's texts (DARK_COLOURS): each 4.5:1 on the dark page."""
+    assert contrast(DARK_COLOURS[light], DARK_PAGE) >= MIN_CONTRAST
+
+
+def test_a_picture_carries_its_dark_repaint_and_keeps_dark_ink_on_a_lit_gate():
+    stepper = gk.widgets.BackpropStepper(gk.parse("(x + y) * z", x=-2.0, y=5.0, z=-4.0))
+    stepper.next()
+    svg = bytes(stepper.drawing.image.value).decode()
+    assert '.gk-dark [fill="white"]' in svg and f'fill="{VALUE_COLOUR}"' in svg
+    assert svg.count('class="gk-lit"') == 2  # the lit gate and its wire's name: dark on yellow
+
+
+def test_every_value_and_grad_is_drawn_over_a_halo_no_wire_runs_through():
+    """Issue 28: wires ran through the numbers (chapters 09, 12); each number now sits on a ring
+    of the background's colour, drawn after the wires (the dark theme repaints the ring)."""
+    circuit = neuron()
+    circuit.backward()
+    svg = bytes(gk.explore(circuit).drawing.image.value).decode()
+    numbers = re.findall(r'<text [^>]*fill="(?:#0b5d4e|#b3400a)"([^>]*)>[^<]*\d', svg)
+    assert len(numbers) == 2 * len(circuit.units)  # (the legend's "value" and "∇ grad" aside)
+    assert all('class="gk-halo"' in rest and 'paint-order="stroke"' in rest for rest in numbers)
+    assert svg.rindex("<line") < svg.index('class="gk-halo"')  # over every wire
+    assert ".gk-dark .gk-halo{stroke:var(--gk-paper" in svg
+
+
+def test_a_sliders_description_width_reaches_the_browser_side():
+    """Issue 28: chapter 03's "largest random tweak" was cut short: the width is synced."""
+    from gatekit.widgets.sliders import FloatSlider
+
+    slider = FloatSlider(description="largest random tweak", style={"description_width": "initial"})
+    assert slider.get_state()["_label_width"] == "initial"
+    slider.style.description_width = "12em"
+    assert slider.get_state()["_label_width"] == "12em"
 
 
 def test_the_badge_and_the_message_say_in_words_and_marks_what_their_colour_says():
@@ -291,3 +341,24 @@ def test_the_dead_neurons_are_counted_and_the_first_few_named():
     assert panel.dead_text() == "dead neurons 0"
     panel.dead = [f"n{k}" for k in range(1, 8)]
     assert panel.dead_text() == "dead neurons 7 (n1, n2, n3, n4, n5 and 2 more)"
+
+
+def test_the_theme_stylesheet_reaches_the_page_with_every_view():
+    """Issue 28: the classes the views' HTML names are defined in the sheet that sliders and
+    pictures load (anywidget's `_css`), light and dark."""
+    from gatekit.widgets.images import Picture
+    from gatekit.widgets.sliders import FloatSlider
+    from gatekit.widgets.theme import STYLESHEET
+
+    assert Picture._css == FloatSlider._css == STYLESHEET
+    for name, (light, dark) in TEXT_COLOURS.items():
+        assert f".{name} {{ color: {light}; }}" in STYLESHEET
+        assert f'body[data-jp-theme-light="false"] .{name} {{ color: {dark}; }}' in STYLESHEET
+
+
+@stepping_views
+def test_a_views_rows_wrap_instead_of_clipping(make):
+    """Issue 28: drawing and controls side by side while they fit, stacked when not."""
+    rows = [w for w in tree(make()) if isinstance(w, widgets.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows)
+    assert all("gatekit-row" in row._dom_classes for row in rows)

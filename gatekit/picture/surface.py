@@ -19,6 +19,7 @@ from html import escape
 
 from ..circuit import Circuit, fmt
 from ..errors import blames_learner
+from .svg import DARK_STYLE
 
 __all__ = [
     "Surface", "sample_surface", "surface_background", "surface_svg", "contour_segments",
@@ -273,7 +274,7 @@ def surface_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT_FAMILY}" font-size="12">',
-        f"<title>{escape(description)}</title><desc>{escape(description)}</desc>",
+        f"<title>{escape(description)}</title><desc>{escape(description)}</desc>{DARK_STYLE}",
         f'<rect width="{width}" height="{height}" fill="white"/>',
         background,
     ]

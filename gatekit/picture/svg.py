@@ -33,13 +33,35 @@ from .layout import (
 
 __all__ = [
     "circuit_svg", "circuit_repr_svg", "circuit_description", "sparkline_svg",
-    "REPR_MAX_GATES",
+    "REPR_MAX_GATES", "DARK_STYLE",
 ]
 
 PIXELS_PER_POINT = DPI / 72
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
 REPR_MAX_GATES = 150  # a bigger circuit shows itself as a summary (see gatekit/picture/summary)
 NAMES_LISTED = 5  # inputs named in a description before "and N more"
+
+# The dark theme's colours for the light ones a picture is drawn in: a view's <img> cannot see
+# the page's CSS, so images.js marks the <svg> `gk-dark` (and sets --gk-paper, the page's
+# background) when JupyterLab's theme is dark, and these rules repaint it; each text keeps
+# 4.5:1 against the background. Unmarked (a notebook's repr, a file) the picture stays light.
+DARK_COLOURS = {
+    "white": "var(--gk-paper, #111111)",
+    NAME_COLOUR: "#dedede",
+    VALUE_COLOUR: "#4fd1b5",
+    GRAD_COLOUR: "#ff9b5e",
+    CONSTANT_COLOUR: "#a3a3a3",
+    "#e0e0e0": "#424242",  # a sparkline's frame
+}
+# A value's or grad's number drawn over a ring of the background's colour: a wire that passes
+# behind it never runs through its digits.
+HALO = ' class="gk-halo" stroke="white" stroke-width="3" paint-order="stroke"'
+DARK_STYLE = "<style>" + "".join(
+    f'.gk-dark [{paint}="{light}"]:not(.gk-lit){{{paint}:{dark}}}'
+    for light, dark in DARK_COLOURS.items() for paint in ("fill", "stroke")
+    if not (light == "white" and paint == "stroke")  # white strokes outline marks on colour
+) + (".gk-dark text:not([fill]){fill:#dedede}"
+     ".gk-dark .gk-halo{stroke:var(--gk-paper, #111111)}</style>")
 
 
 def circuit_svg(
@@ -136,7 +158,8 @@ def render(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{font:.1f}" '
-        f'text-anchor="middle"><title>{escape(title)}</title><desc>{escape(description)}</desc>',
+        f'text-anchor="middle"><title>{escape(title)}</title><desc>{escape(description)}</desc>'
+        f"{DARK_STYLE}",
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     parts += [
@@ -161,11 +184,13 @@ def render(
     for j, (gate, centre) in enumerate(zip(gates, layout.gates, strict=True)):
         x, y = px(centre)
         lit = j == highlight_gate
+        ink = f' fill="{NAME_COLOUR}" class="gk-lit"' if lit else ""  # dark on yellow, always
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
             f'fill="{HIGHLIGHT_COLOUR if lit else "white"}" stroke="{NAME_COLOUR}" '
             f'stroke-width="{3 if lit else 1.6}"/>'
-            f'<text x="{x:.1f}" y="{y + 0.45 * font:.1f}" font-size="{1.25 * font:.1f}">'
+            f'<text x="{x:.1f}" y="{y + 0.45 * font:.1f}" font-size="{1.25 * font:.1f}"'
+            f"{ink}>"
             f"{escape(gate.symbol)}</text>"
         )
     offset = VALUE_OFFSET_ROWS * y_scale
@@ -179,9 +204,10 @@ def render(
                          f'fill="{NAME_COLOUR}">⋯</text>')
         box = HIGHLIGHT_COLOUR if i == highlight_unit else "white"
         parts.append(_label(x, y, wire.name, font, NAME_COLOUR, box, bold=True))
-        parts.append(f'<text x="{x:.1f}" y="{y - offset:.1f}" fill="{VALUE_COLOUR}">'
+        parts.append(f'<text x="{x:.1f}" y="{y - offset:.1f}" fill="{VALUE_COLOUR}"{HALO}>'
                      f"{escape(wire.value_text)}</text>")
-        parts.append(f'<text x="{x:.1f}" y="{y + offset + 0.8 * font:.1f}" fill="{GRAD_COLOUR}">'
+        parts.append(f'<text x="{x:.1f}" y="{y + offset + 0.8 * font:.1f}" fill="{GRAD_COLOUR}"'
+                     f"{HALO}>"
                      f"{escape(wire.grad_text)}</text>")
     parts.append("</svg>")
     return "".join(parts)
@@ -203,6 +229,7 @@ def _label(x: float, y: float, text: str, font: float, colour: str, box: str,
     """Text centred on (x, y) over a rounded box that hides the wire behind it."""
     half_width, half_height = 0.32 * font * len(text) + 3, 0.62 * font
     weight = ' font-weight="bold"' if bold else ""
+    weight += ' class="gk-lit"' if box == HIGHLIGHT_COLOUR else ""  # dark ink on yellow, always
     return (
         f'<rect x="{x - half_width:.1f}" y="{y - half_height:.1f}" width="{2 * half_width:.1f}" '
         f'height="{2 * half_height:.1f}" rx="3" fill="{box}"/>'
@@ -226,7 +253,7 @@ def sparkline_svg(history: Sequence[float], width: int, height: int) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{font:.1f}">'
-        f"<title>History of the output: {escape(summary)}</title>",
+        f"<title>History of the output: {escape(summary)}</title>{DARK_STYLE}",
         f'<rect width="{width}" height="{height}" fill="white" stroke="#e0e0e0"/>',
     ]
     if finite:

@@ -26,6 +26,7 @@ import ipywidgets as widgets
 
 from ..errors import blames_learner
 from .images import Picture
+from .theme import coloured
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,7 +38,6 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-ERROR_COLOUR = "#b00020"
 
 
 def escape(value: object) -> str:
@@ -61,7 +61,7 @@ class MessageLine:
     def show(self, text: str) -> None:
         """Show a message (plain text; escaped here)."""
         self.text = text
-        self.widget.value = f'<span style="color:{ERROR_COLOUR}">⚠ {escape(text)}</span>'
+        self.widget.value = coloured("gk-error", f"⚠ {escape(text)}")
 
     def show_error(self, error: BaseException) -> None:
         """Show what went wrong as the error's own sentence."""
@@ -259,7 +259,8 @@ class PlayButton:
     def __init__(self, play: widgets.Play, tooltip: str) -> None:
         self.play = play
         play.layout.display = "none"
-        self.button = widgets.Button(description="Play", icon="play", tooltip=tooltip)
+        # No icon: its glyph would join the button's accessible name ("\uf04b Play").
+        self.button = widgets.Button(description="Play", tooltip=tooltip)
         self.button.on_click(lambda _: self.toggle())
         play.observe(lambda _: self._follow(), names="playing")
         self.widgets = [self.button, play]
@@ -271,7 +272,6 @@ class PlayButton:
     def _follow(self) -> None:
         playing = self.play.playing
         self.button.description = "Stop" if playing else "Play"
-        self.button.icon = "stop" if playing else "play"
 
 
 class FigureImage:

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from ..circuit import Circuit, fmt
 from ..errors import RefusedType, blames_learner
 from ..gates import Unit
-from ..picture.layout import GRAD_COLOUR, VALUE_COLOUR, layout_of, wires
+from ..picture.layout import layout_of, wires
 from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkline_svg
 from .base import (
     MessageLine,
@@ -27,6 +27,7 @@ from .base import (
 )
 from .controls import StepControls, set_slider_range
 from .sliders import FloatSlider
+from .theme import coloured, number, row
 
 __all__ = ["CircuitExplorer", "explore", "SliderMap", "slider_range"]
 
@@ -162,12 +163,12 @@ class CircuitExplorer(View):
             readouts.append(self.check_button)
         controls = widgets.VBox([
             self.force, self.step_size,
-            widgets.HBox(self.controls.buttons),
-            widgets.HBox([widgets.VBox(readouts), self.history_plot.widget]),
+            row(self.controls.buttons),
+            row([widgets.VBox(readouts), self.history_plot.widget]),
         ])
         self.children = [
             self.drawing.widget,
-            widgets.HBox([self.slider_box, controls]),
+            row([self.slider_box, controls]),  # side by side while they fit, else stacked
             self.prediction,
             self.message.widget,
         ]
@@ -253,8 +254,7 @@ class CircuitExplorer(View):
             del self.history[:-HISTORY_LENGTH]
         self.output_line.value = (
             f"<b>{escape(circuit.name_of(circuit.output))}</b> = "
-            f'<span style="color:{VALUE_COLOUR}; font-size:1.2em">'
-            f"{escape(fmt(circuit.value, 4))}</span>"
+            f'<span class="gk-value" style="font-size:1.2em">{number(fmt(circuit.value, 4))}</span>'
         )
         self.history_plot.show(sparkline_svg(self.history, *HISTORY_PLOT_SIZE))
         if trouble is None:
@@ -296,7 +296,7 @@ class CircuitExplorer(View):
 
 
 def _grey(text: str) -> str:
-    return f'<span style="color:#616161">{escape(text)}</span>'
+    return coloured("gk-muted", escape(text))
 
 
 def _badge_html(circuit: Circuit) -> str:
@@ -307,12 +307,12 @@ def _badge_html(circuit: Circuit) -> str:
         if not blames_learner(error):
             raise
         return _grey(f"gradient check not possible here ({sentence(error)})")
-    largest = escape(f"{check.max_error:.1e}")
+    largest = number(f"{check.max_error:.1e}")
     if check.ok:
-        return (f'<span style="color:{VALUE_COLOUR}">✔ backward agrees with the numerical '
-                f"gradient (max error {largest})</span>")
-    return (f'<span style="color:{GRAD_COLOUR}">✘ backward and the numerical gradient differ '
-            f"(max error {largest})</span>")
+        return coloured("gk-value", f"✔ backward agrees with the numerical gradient (max error "
+                                    f"{largest})")
+    return coloured("gk-grad", f"✘ backward and the numerical gradient differ (max error "
+                               f"{largest})")
 
 
 def _prediction_html(output: str, predicted: float, actual: float) -> str:
@@ -323,8 +323,8 @@ def _prediction_html(output: str, predicted: float, actual: float) -> str:
            else "no finite difference between them")
     return (
         f"last pull: predicted change Σ ∂{escape(output)}/∂x · Δx = "
-        f"<b>{escape(fmt(predicted, 6, sign=True))}</b>, actual change = "
-        f"<b>{escape(fmt(actual, 6, sign=True))}</b> ({escape(gap)})"
+        f"<b>{number(fmt(predicted, 6, sign=True))}</b>, actual change = "
+        f"<b>{number(fmt(actual, 6, sign=True))}</b> ({escape(gap)})"
     )
 
 

@@ -17,6 +17,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from .theme import STYLESHEET
+
 __all__ = ["Picture"]
 
 
@@ -27,6 +29,7 @@ class Picture(anywidget.AnyWidget, widgets.Image):
     # The browser side, images.js, as text: anywidget given a Path ties every instance to the
     # file watcher, so a closed view would never be freed.
     _esm = Path(__file__).with_name("images.js").read_text(encoding="utf-8")
+    _css = STYLESHEET
     alt = traitlets.Unicode("", help="what the picture shows, for screen readers").tag(sync=True)
     max_height = traitlets.Unicode("").tag(sync=True)
 

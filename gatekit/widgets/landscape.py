@@ -31,6 +31,7 @@ from ..units import check_whole
 from .base import MessageLine, SvgImage, View, escape, sentence, shows_errors
 from .controls import StepControls, set_slider_range
 from .sliders import FloatSlider
+from .theme import number, row
 
 __all__ = ["Landscape", "finest_resolution"]
 
@@ -122,8 +123,8 @@ class Landscape(View):
         self.drawing = SvgImage(*SIZE)
         self.readout = widgets.HTML()
         self.children = [
-            widgets.HBox([self.drawing.widget, widgets.VBox([
-                *self.sliders.values(), self.step_size, widgets.HBox(self.controls.buttons),
+            row([self.drawing.widget, widgets.VBox([  # side by side while they fit
+                *self.sliders.values(), self.step_size, row(self.controls.buttons),
                 self.readout,
             ])]),
             self.message.widget,
@@ -202,9 +203,9 @@ class Landscape(View):
         gx, gy = (("unknown", "unknown") if self._gradient is None else
                   (fmt(self._gradient[0]), fmt(self._gradient[1])))
         self.readout.value = (
-            f"<b>{output}</b> = {escape(fmt(circuit.value))}<br>"
-            f"∂{output}/∂{escape(self.x_name)} = {escape(gx)}, "
-            f"∂{output}/∂{escape(self.y_name)} = {escape(gy)}<br>"
+            f"<b>{output}</b> = {number(fmt(circuit.value))}<br>"
+            f"∂{output}/∂{escape(self.x_name)} = {number(gx)}, "
+            f"∂{output}/∂{escape(self.y_name)} = {number(gy)}<br>"
             f"pulls: {len(self.path) - 1}"
         )
 

@@ -1,5 +1,5 @@
 const SHOWN = ["value", "min", "max", "step", "base", "description", "tooltip", "disabled",
-               "readout", "readout_format", "_scale"];
+               "readout", "readout_format", "_scale", "_label_width"];
 
 // A number as readout_format says: the part of d3-format's specs the sliders accept (sliders.py
 // refuses the rest): a sign ("+" on positive numbers too, " " a space), "," grouping thousands,
@@ -48,6 +48,7 @@ function render({ model, el }) {
   readout.className = "widget-readout";
   readout.style.cssText = "flex: 0 0 auto; width: 5.5em; min-width: 0; box-sizing: border-box;"
     + " border: 1px solid #767676; border-radius: 2px; padding: 0 4px; text-align: right;"
+    + " white-space: nowrap;"
     + " font: inherit; color: inherit; background: transparent;";
   for (const input of [range, readout]) {
     // Keys pressed here are the slider's: JupyterLab matches its notebook shortcuts (ArrowRight
@@ -69,6 +70,11 @@ function render({ model, el }) {
     const name = model.get("description") || model.get("tooltip") || "value";
     label.textContent = model.get("description");
     label.style.display = model.get("description") ? "" : "none";
+    // style.description_width as ipywidgets honours it: "initial" the label's own width.
+    const width = model.get("_label_width");
+    label.style.width = label.style.minWidth = width || "";
+    label.style.maxWidth = width === "initial" ? "none" : "";
+    label.style.flex = width ? "0 0 auto" : "";
     range.setAttribute("aria-label", name);
     readout.setAttribute("aria-label", `${name}: type a value`);
     range.min = model.get("min");

@@ -30,6 +30,7 @@ import traitlets
 
 from ..circuit import fmt
 from ..errors import RefusedValue
+from .theme import STYLESHEET
 
 __all__ = ["FloatSlider", "FloatLogSlider", "IntSlider"]
 
@@ -44,8 +45,11 @@ class _Named(anywidget.AnyWidget):
     # The browser side, sliders.js, as text: anywidget given a Path ties every instance to the
     # file watcher, so a closed view would never be freed.
     _esm = Path(__file__).with_name("sliders.js").read_text(encoding="utf-8")
+    _css = STYLESHEET
     _scale = traitlets.Unicode("linear").tag(sync=True)
     value: Any  # each slider's own trait, a float or an int
+    # style.description_width, read by the browser side ("" JupyterLab's, "initial" the label's)
+    _label_width = traitlets.Unicode("").tag(sync=True)
 
     __repr__ = widgets.Widget.__repr__
 
@@ -53,6 +57,14 @@ class _Named(anywidget.AnyWidget):
         self._listeners: list[Callable[[str], None]] = []
         super().__init__(**kwargs)
         self.on_msg(self._on_message)
+        self.observe(lambda _: self._follow_style(), names="style")
+        self._follow_style()
+
+    def _follow_style(self) -> None:
+        """Honour `style.description_width` as ipywidgets' own slider does."""
+        self.style.observe(lambda change: setattr(self, "_label_width", change["new"]),
+                           names="description_width")
+        self._label_width = self.style.description_width
 
     def on_note(self, listener: Callable[[str], None]) -> None:
         """Call `listener(sentence)` whenever a typed value is refused or moved to an end."""

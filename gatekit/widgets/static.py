@@ -129,8 +129,8 @@ def _own_size(data: bytes, kind: str) -> tuple[float, float] | None:
         return (float(width), float(height)) if width and height else None
     if kind == "svg+xml":
         head = data[:400].decode("utf-8", "replace")
-        width, height = (_attribute(head, name) for name in ("width", "height"))
-        return (width, height) if width and height else None
+        size = (_attribute(head, "width"), _attribute(head, "height"))
+        return (size[0], size[1]) if size[0] and size[1] else None
     return None
 
 

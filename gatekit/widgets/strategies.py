@@ -82,11 +82,14 @@ class StrategyTable(tuple[StrategyResult, ...]):
     def to_html(self) -> str:
         """The table as HTML, for the widget."""
         head = "".join(f"<th>{escape(c)}</th>" for c in _COLUMNS)
-        body = "".join(
+        body = "".join(  # the strategy's name may wrap, its numbers never (theme.py)
             "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
             for row in self.rows()
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        # Narrower than the table, the box scrolls sideways and says so (a keyboard can scroll it).
+        return ('<div class="gatekit-table" tabindex="0" role="region" style="overflow-x:auto" '
+                'aria-label="the strategies compared; scroll sideways when it does not fit">'
+                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def compare_strategies(
@@ -187,7 +190,8 @@ class StrategyComparison(View):
         self.step_size = FloatLogSlider(value=step_size, base=10, min=-3, max=0.5, step=0.1,
                                         description="step size", style=style,
                                         continuous_update=False)
-        self.table_view = widgets.HTML()
+        self.table_view = widgets.HTML(layout={"max_width": "100%"})
+        self.table_view.add_class("gatekit-table-view")  # the table's box keeps to the view
         self.message = MessageLine()
         self.table: StrategyTable | None = None  # None while the settings give no table
         for control in (self.tries, self.tweak, self.step_size):

@@ -52,6 +52,7 @@ from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
 from .controls import StepControls
 from .neurons import NeuronPanel
 from .sliders import FloatSlider, IntSlider
+from .theme import row
 
 __all__ = ["TrainingExplorer"]
 
@@ -134,11 +135,11 @@ class TrainingExplorer(View):
         self.circuit_picture = SvgImage(10, 10, max_height="420px")
         self._build_artists()
         self.children = [
-            widgets.HBox([*self.controls.buttons, self.iterations_per_frame]),
-            widgets.HBox([self.step_size, self.regularization]),
+            row([*self.controls.buttons, self.iterations_per_frame]),
+            row([self.step_size, self.regularization]),
             self.figure.image,
             self.status,
-            widgets.HBox([self.new_label, self.new_x, self.new_y, self.add_button]),
+            row([self.new_label, self.new_x, self.new_y, self.add_button]),
             *([self.neurons.widget] if self.neurons is not None else []),
             self.circuit_picture.widget,
             self.message.widget,
