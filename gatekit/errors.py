@@ -22,7 +22,7 @@ __all__ = [
     "Refusal", "RefusedValue", "RefusedType", "RefusedArithmetic", "RefusedDivision",
     "RefusedOverflow", "RefusedKey", "RefusedIndex", "RefusedNow", "NotWrittenYet", "refusal",
     "NeedsTheInternet",
-    "blames_learner",
+    "blames_learner", "sentence",
 ]
 
 
@@ -168,3 +168,8 @@ def blames_learner(error: BaseException) -> bool:
             return True
     return True
 
+
+def sentence(error: BaseException) -> str:
+    """The error as one line a learner reads: its message (its type's name when it has none)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

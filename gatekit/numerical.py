@@ -2,7 +2,8 @@
 check of backward against them, and random local search (parts 1 and 2 of the guide).
 
 Each costs a known number of forward passes, counted by the circuit: the probes move inputs
-without a pass of their own, and one last pass puts the circuit back as it found it.
+without a pass of their own, and one last pass puts the circuit back as it found it
+(`RESTORE_PASSES`); random search also runs one over its start (`SEARCH_START_PASSES`).
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ def relative_error(a: float, b: float) -> float:
         return math.inf
     largest = max(abs(a), abs(b))
     return abs(a - b) / largest if largest else 0.0
+
+
+# Passes each search spends besides its probes: the one that puts the circuit back, and random
+# search's pass over its starting point (what a strategy comparison leaves out of its count).
+RESTORE_PASSES = 1
+SEARCH_START_PASSES = 1
 
 
 def finite_differences(

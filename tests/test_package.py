@@ -14,7 +14,7 @@ def test_import_gatekit_does_not_load_matplotlib_or_ipywidgets():
 
 
 CORE = ("units", "gates", "collector", "circuit", "numerical", "serialise", "parse", "functions",
-        "narration", "numbers", "pathsum")
+        "narration", "numbers", "pathsum", "strategies", "stepping")
 
 
 def test_core_modules_never_import_drawing_widget_or_array_libraries():
@@ -56,3 +56,11 @@ def test_ci_runs_make_test_and_nothing_else():
     ]
     assert lines[-1] == "make test"
     assert all(line.startswith(("set ", "cd ")) for line in lines[:-1])
+
+
+def test_the_strategy_table_and_the_step_plan_need_no_widgets():
+    """Issue 27: computations live beside the core; the widgets only show them."""
+    code = ("import gatekit as gk\nfrom gatekit.strategies import compare_strategies\n"
+            "from gatekit.stepping import plan_steps\nc = gk.parse('x * y', x=-2, y=3)\n"
+            "print(compare_strategies(c))\nplan_steps(c)[-1]")
+    assert loaded_after(code, ("ipywidgets", "matplotlib", "numpy")) == []

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
 
-from ..errors import blames_learner
+from ..errors import blames_learner, sentence
 from .images import Picture
 from .theme import coloured
 
@@ -43,12 +43,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def escape(value: object) -> str:
     """Any name, number or message as text safe inside HTML or SVG: the one way text gets in."""
     return html.escape(str(value), quote=True)
-
-
-def sentence(error: BaseException) -> str:
-    """The error as one line a learner reads: its message (its type's name when it has none)."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 class MessageLine:
