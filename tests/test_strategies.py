@@ -58,8 +58,29 @@ def test_the_table_prints_a_row_per_strategy():
 
 
 def test_tries_must_be_a_positive_whole_number():
-    with pytest.raises(ValueError, match="tries must be a positive whole number"):
+    with pytest.raises(ValueError, match="tries must be from 1 to 2000000 for this circuit of 1"):
         compare_strategies(gk.parse("x * y"), tries=0)
+    with pytest.raises(TypeError, match="tries must be a whole number, not float"):
+        compare_strategies(gk.parse("x * y"), tries=5.0)
+
+
+def test_tries_beyond_a_cells_budget_are_refused_with_a_sentence():
+    circuit = gk.parse(" + ".join(f"x{i} * y" for i in range(50)))  # 99 gates
+    with pytest.raises(gk.errors.RefusedValue, match=r"tries must be from 1 to 20202 for this "
+                       r"circuit of 99 gate\(s\), not 100000: more would keep the cell busy"):
+        compare_strategies(circuit, tries=100_000)
+    assert circuit.values() == dict.fromkeys(circuit.inputs, 1.0)  # parse starts inputs at 1
+
+
+def test_the_widgets_tries_stay_within_an_events_budget():
+    small = gk.parse("x * y", x=1.0, y=2.0)
+    assert StrategyComparison(small).tries.max == 1000
+    with pytest.raises(gk.errors.RefusedValue, match="tries must be from 1 to 1000 for this "
+                       "circuit of 1 gate.s., not 100000: more would take longer than an event"):
+        StrategyComparison(small, tries=100_000)  # was quietly 1000
+    big = gk.parse(" + ".join(f"x{i} * y" for i in range(50)))
+    widget = StrategyComparison(big, tries=10)
+    assert widget.tries.max == 40_000 // 99 and widget.table is not None
 
 
 def test_the_widget_reruns_when_a_slider_moves_and_shows_errors():

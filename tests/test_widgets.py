@@ -102,11 +102,13 @@ def test_a_negative_force_lowers_the_output():
     assert circuit.output.grad == -1.0  # the drawing shows the grads of the chosen force
 
 
-def test_play_keeps_pulling():
+def test_play_keeps_pulling_while_it_plays():
     circuit = neuron()
     explorer = gk.explore(circuit)
+    explorer.play.value = 1  # a tick while stopped (Play's slider moved): nothing happens
     outputs = [circuit.value]
-    for tick in (1, 2, 3):
+    explorer.play_button.toggle()
+    for tick in (2, 3, 4):
         explorer.play.value = tick
         outputs.append(circuit.value)
     assert outputs == sorted(outputs) and len(set(outputs)) == 4

@@ -18,7 +18,6 @@ from ..picture.svg import REPR_MAX_GATES, circuit_repr_svg, circuit_svg, sparkli
 from .base import (
     LEARNER_ERRORS,
     MessageLine,
-    PlayButton,
     SvgImage,
     View,
     escape,
@@ -26,7 +25,8 @@ from .base import (
     shows_errors,
     svg_text,
 )
-from .sliders import FloatLogSlider, FloatSlider
+from .controls import StepControls, set_slider_range
+from .sliders import FloatSlider
 
 __all__ = ["CircuitExplorer", "explore", "SliderMap", "slider_range"]
 
@@ -36,7 +36,6 @@ HISTORY_PLOT_SIZE = (260, 70)  # pixels
 SLIDER_LIMIT = 24  # one slider per input up to this many inputs; beyond, a chooser and one slider
 CHECK_BUDGET = 50_000  # gate runs the automatic gradient check may spend per event (~20 ms)
 WIDEST = sys.float_info.max / 4  # a slider's half-range at most: its ends and span stay finite
-FINE_STEP = 0.001
 
 
 def slider_range(value: float) -> tuple[float, float]:
@@ -44,16 +43,6 @@ def slider_range(value: float) -> tuple[float, float]:
     always finite (an input of 1e308 gets a range of finite numbers, not ±inf)."""
     half = min(max(2.0, 2.0 * abs(value)), WIDEST)
     return max(value - half, -sys.float_info.max), min(value + half, sys.float_info.max)
-
-
-def _set_range(slider: widgets.FloatSlider, low: float, high: float) -> None:
-    """Give the slider new ends, a step fine for its span and a readout that fits its numbers."""
-    slider.max = max(high, slider.max)  # widen first: min <= max must hold after every set
-    slider.min = low
-    slider.max = high
-    span = high - low
-    slider.step = FINE_STEP if span <= 1e4 else 10.0 ** (math.floor(math.log10(span)) - 4)
-    slider.readout_format = ".3f" if max(abs(low), abs(high)) < 1e6 else ".4g"
 
 
 def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
@@ -64,7 +53,7 @@ def fit_slider(slider: widgets.FloatSlider, value: float) -> None:
     low, high = min(low, slider.min), max(high, slider.max)
     if not math.isfinite(high - low):  # from one end of the floats to the other: start afresh
         low, high = slider_range(value)
-    _set_range(slider, low, high)
+    set_slider_range(slider, low, high)
 
 
 class SliderMap(Mapping[str, widgets.FloatSlider]):
@@ -82,7 +71,7 @@ class SliderMap(Mapping[str, widgets.FloatSlider]):
             value = self._circuit.inputs[name].value  # KeyError for a name that is no input
             slider = FloatSlider(value=0.0, min=-1.0, max=1.0, description=name,
                                  continuous_update=True)
-            _set_range(slider, *slider_range(value))
+            set_slider_range(slider, *slider_range(value))
             slider.value = value
             slider.observe(functools.partial(self._on_move, name), names="value")
             self._made[name] = slider
@@ -144,19 +133,13 @@ class CircuitExplorer(View):
             value=force, min=-1.0, max=1.0, step=0.05, description="force", readout_format=".2f"
         )
         self.force.observe(self._on_force, names="value")
-        self.step_size = FloatLogSlider(
-            value=step_size, base=10, min=-4, max=0, step=0.05, description="step size",
-            readout_format=".4f",
+        self.controls = StepControls(
+            self.message, act=self.pull, tick=self.pull, reset=self.reset, step_size=step_size,
+            exponents=(-4, 0), readout_format=".4f", interval_ms=PLAY_INTERVAL_MS,
         )
-        self.pull_button = widgets.Button(description="Pull", button_style="primary",
-                                          tooltip="one step of the inputs along their grads")
-        self.pull_button.on_click(lambda _: self.pull())
-        self.play = widgets.Play(value=0, min=0, max=100_000, step=1, interval=PLAY_INTERVAL_MS,
-                                 show_repeat=False, description="keep pulling")
-        self.play.observe(self._on_play, names="value")
-        self.play_button = PlayButton(self.play, tooltip="keep pulling, one pull a tick")
-        self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
-        self.reset_button.on_click(lambda _: self.reset())
+        self.play, self.play_button = self.controls.play, self.controls.play_button
+        self.pull_button, self.reset_button = self.controls.act_button, self.controls.reset_button
+        self.step_size = self.controls.step_size
         self.check_button = widgets.Button(description="Check gradients",
                                            tooltip="backward against finite differences")
         self.check_button.on_click(lambda _: self.check_gradients())
@@ -173,7 +156,7 @@ class CircuitExplorer(View):
             readouts.append(self.check_button)
         controls = widgets.VBox([
             self.force, self.step_size,
-            widgets.HBox([self.pull_button, *self.play_button.widgets, self.reset_button]),
+            widgets.HBox(self.controls.buttons),
             widgets.HBox([widgets.VBox(readouts), self.history_plot.widget]),
         ])
         self.children = [
@@ -231,12 +214,6 @@ class CircuitExplorer(View):
     def _on_force(self, change: dict[str, Any]) -> None:
         self._show(record=False)
 
-    def _on_play(self, change: dict[str, Any]) -> None:
-        if change["new"]:  # 0 is the Play widget starting over, not a tick
-            self.pull()
-            if self.message.text:  # an error, or a point where backward cannot run
-                self._stop()
-
     def _show_chosen_slider(self) -> None:
         assert self.chooser is not None
         self.slider_box.children = [self.chooser, self.sliders[self.chooser.value]]
@@ -244,7 +221,7 @@ class CircuitExplorer(View):
     # ----- rendering ----------------------------------------------------------------------
     def _stop(self) -> None:
         """Stop Play (called after any error)."""
-        self.play.playing = False
+        self.controls.stop()
 
     def _show_state(self) -> None:
         """Show the circuit as it is now (called after any error)."""

@@ -1,9 +1,10 @@
 """The gradient landscape: a circuit's output over two of its inputs, with the current point,
 the gradient as an arrow, and the path that pulls take across the surface.
 
-State lives in the circuit; the widget keeps only the path and the sampled surface, which it
-samples again only when the other inputs change or the point leaves the window (so an event
-costs one forward and one backward pass, and a redraw of the marks).
+State lives in the circuit; the widget keeps only the path, the window and the sampled surface,
+which it samples again only when the other inputs change or a pull leaves the window (the
+sliders span the window, so a slider event costs one forward and one backward pass, and a
+redraw of the marks).
 """
 
 from __future__ import annotations
@@ -15,15 +16,29 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..circuit import Circuit, CircuitError, fmt
+from ..errors import RefusedType, RefusedValue
 from ..gates import Unit
-from ..picture.surface import Surface, sample_surface, surface_background, surface_svg
-from .base import LEARNER_ERRORS, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
-from .sliders import FloatLogSlider, FloatSlider
+from ..picture.surface import (
+    Surface,
+    Trail,
+    sample_surface,
+    surface_background,
+    surface_svg,
+    window_half_width,
+)
+from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence, shows_errors
+from .controls import StepControls, set_slider_range
+from .sliders import FloatSlider
 
 __all__ = ["Landscape"]
 
 SIZE = (460, 420)  # pixels of the picture
 PLAY_INTERVAL_MS = 250
+# Caps that keep an event within ~50 ms and a few hundred kB: a 101² grid is 0.7 MB of SVG
+# (301² was 6 MB an event, and 4 s to sample); 1,000 tries of random search ~20 ms an event.
+MAX_RESOLUTION = 101
+MAX_TRIES = 1000
+WINDOW_GROWTH = 2.0  # a window recentred after a pull is this many times the pull's reach wide
 
 
 class Landscape(View):
@@ -51,44 +66,43 @@ class Landscape(View):
         super().__init__()
         self.circuit = circuit if isinstance(circuit, Circuit) else _circuit_of(circuit)
         self.x_name, self.y_name = _two_inputs(self.circuit, x, y)
-        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 5:
-            raise ValueError(f"resolution must be a whole number >= 5, not {resolution!r}")
-        self.resolution = resolution
+        self.resolution = _whole(resolution, "resolution", 5, MAX_RESOLUTION,
+                                 "a finer grid costs more than an event's 50 ms to draw and send")
         self.half_width = _half_width(self.circuit, self.x_name, self.y_name, half_width)
         self.show_tries, self.show_probes = bool(show_tries), bool(show_probes)
-        self.tries, self.tweak, self.h, self.seed = tries, tweak, h, seed
+        self.tries = _whole(tries, "tries", 1, MAX_TRIES,
+                            "more costs more than an event's 50 ms to search and draw")
+        self.tweak, self.h, self.seed = tweak, h, seed
+        self.force = _force(force)
         self.start = self.circuit.values()  # what Reset restores
         self.path: list[tuple[float, float]] = [self.point]
+        self._trail: Trail | None = None  # the path as drawn on the current surface
         self.message = MessageLine()
+        self._window_half_width = self.half_width  # grows when pulls run away (see _window)
         self._surface: Surface | None = None
         self._surface_key: tuple = ()
         self._background = ""
+        self._gradient: tuple[float, float] | None = None  # as shown; None when unknown
 
         self.sliders: dict[str, widgets.FloatSlider] = {}
         for name in (self.x_name, self.y_name):
-            slider = FloatSlider(value=self.circuit.inputs[name].value, step=0.001,
-                                 description=name, readout_format=".3f")
+            slider = FloatSlider(value=self.circuit.inputs[name].value, description=name)
             slider.observe(functools.partial(self._on_slider, name), names="value")
             self.sliders[name] = slider
-        self.step_size = FloatLogSlider(value=step_size, base=10, min=-2, max=math.log10(2),
-                                        step=0.05, description="step size",
-                                        readout_format=".3f")
-        self.force = force
-        self.pull_button = widgets.Button(description="Pull", button_style="primary",
-                                          tooltip="one step of x and y along the gradient")
-        self.pull_button.on_click(lambda _: self.pull())
-        self.play = widgets.Play(value=0, min=0, max=100_000, interval=PLAY_INTERVAL_MS,
-                                 show_repeat=False, description="keep pulling")
-        self.play.observe(self._on_play, names="value")
-        self.play_button = PlayButton(self.play, tooltip="keep pulling, one pull a tick")
-        self.reset_button = widgets.Button(description="Reset", tooltip="the starting values")
-        self.reset_button.on_click(lambda _: self.reset())
+        self.controls = StepControls(
+            self.message, act=self.pull, tick=self.pull, reset=self.reset, step_size=step_size,
+            exponents=(-2, math.log10(2)), readout_format=".3f", interval_ms=PLAY_INTERVAL_MS,
+            tooltips=("one step of x and y along the gradient", "keep pulling, one pull a tick",
+                      "the starting values"),
+        )
+        self.play, self.play_button = self.controls.play, self.controls.play_button
+        self.pull_button, self.reset_button = self.controls.act_button, self.controls.reset_button
+        self.step_size = self.controls.step_size
         self.drawing = SvgImage(*SIZE)
         self.readout = widgets.HTML()
         self.children = [
             widgets.HBox([self.drawing.widget, widgets.VBox([
-                *self.sliders.values(), self.step_size,
-                widgets.HBox([self.pull_button, *self.play_button.widgets, self.reset_button]),
+                *self.sliders.values(), self.step_size, widgets.HBox(self.controls.buttons),
                 self.readout,
             ])]),
             self.message.widget,
@@ -113,10 +127,11 @@ class Landscape(View):
 
     @shows_errors
     def reset(self) -> None:
-        """Stop playing, restore the starting values and clear the path."""
+        """Stop playing, restore the starting values and the first window, clear the path."""
         self._stop()
         self.circuit.forward(**self.start)
-        self.path = [self.point]
+        self.path, self._trail = [self.point], None
+        self._window_half_width, self._surface = self.half_width, None
         self._show()
 
     # ----- observers --------------------------------------------------------------------
@@ -127,19 +142,13 @@ class Landscape(View):
     @shows_errors
     def _set_input(self, name: str, value: float) -> None:
         self.circuit.forward(**{name: value})
-        self.path = [self.point]  # a new start: the old path no longer leads here
+        self.path, self._trail = [self.point], None  # a new start: the old path leads nowhere
         self._show()
-
-    def _on_play(self, change: dict[str, Any]) -> None:
-        if change["new"]:
-            self.pull()
-            if self.message.text:
-                self._stop()
 
     # ----- rendering ----------------------------------------------------------------------
     def _stop(self) -> None:
         """Stop Play (called after any error)."""
-        self.play.playing = False
+        self.controls.stop()
 
     def _show_state(self) -> None:
         """Show the circuit as it is now (called after any error)."""
@@ -147,56 +156,82 @@ class Landscape(View):
 
     def _show(self) -> None:
         """Sliders, readout and picture from the circuit as it is now. A backward that cannot
-        run here is said in the message line; the point is shown without an arrow."""
+        run here is said in the message line, as the explorer says it; the grads then show as
+        unknown and the point is drawn without an arrow."""
         circuit = self.circuit
         try:
             grads = circuit.backward(self.force)
+            self._gradient = grads[self.x_name], grads[self.y_name]
         except LEARNER_ERRORS as error:
-            self.message.show_error(error)
-            grads = {self.x_name: 0.0, self.y_name: 0.0}
-        gradient = grads[self.x_name], grads[self.y_name]
+            self._gradient = None
+            self.message.show(f"the backward pass cannot run here: {sentence(error)}")
         surface = self._current_surface()
         self._follow_circuit(surface)
-        x, y = self.point
         tries, probes = self._overlays()
+        if self._trail is None or self._trail.surface is not surface:
+            self._trail = Trail(surface, *SIZE)
         self.drawing.show(surface_svg(
-            self._background, surface, *SIZE, point=(x, y), gradient=gradient, path=self.path,
+            self._background, surface, *SIZE, point=self.point,
+            gradient=self._gradient or (0.0, 0.0), trail=self._trail.extend(self.path),
             tries=tries, probes=probes, description=self.describe(),
         ))
-        output = circuit.name_of(circuit.output)
+        output = escape(circuit.name_of(circuit.output))
+        gx, gy = (("unknown", "unknown") if self._gradient is None else
+                  (fmt(self._gradient[0]), fmt(self._gradient[1])))
         self.readout.value = (
-            f"<b>{escape(output)}</b> = {escape(fmt(circuit.value))}<br>"
-            f"∂{escape(output)}/∂{escape(self.x_name)} = {escape(fmt(gradient[0]))}, "
-            f"∂{escape(output)}/∂{escape(self.y_name)} = {escape(fmt(gradient[1]))}<br>"
+            f"<b>{output}</b> = {escape(fmt(circuit.value))}<br>"
+            f"∂{output}/∂{escape(self.x_name)} = {escape(gx)}, "
+            f"∂{output}/∂{escape(self.y_name)} = {escape(gy)}<br>"
             f"pulls: {len(self.path) - 1}"
         )
 
     def describe(self) -> str:
         """One sentence of what the picture shows, for screen readers and the docs."""
         circuit, (x, y) = self.circuit, self.point
-        grads, pulls = circuit.grads(), len(self.path) - 1
-        gx, gy = grads[self.x_name], grads[self.y_name]
+        pulls = len(self.path) - 1
+        if self._gradient is None:
+            slope = "the gradient is unknown here (the backward pass cannot run)"
+        else:
+            gx, gy = self._gradient
+            slope = (f"the gradient ({fmt(gx)}, {fmt(gy)}) points {_direction(gx, self.x_name)} "
+                     f"and {_direction(gy, self.y_name)}")
         return (
             f"{circuit.name_of(circuit.output)} = {fmt(circuit.value)} at {self.x_name} = "
-            f"{fmt(x)}, {self.y_name} = {fmt(y)}; the gradient ({fmt(gx)}, {fmt(gy)}) points "
-            f"{_direction(gx, self.x_name)} and {_direction(gy, self.y_name)}; "
+            f"{fmt(x)}, {self.y_name} = {fmt(y)}; {slope}; "
             f"{pulls} pull{'' if pulls == 1 else 's'} so far"
         )
 
     def _current_surface(self) -> Surface:
         """The sampled surface, sampled again when the other inputs changed or the point left
-        the window (then centred on the point)."""
+        the window (then centred on the point, see `_window`)."""
         others = tuple(v for n, v in self.circuit.values().items()
                        if n not in (self.x_name, self.y_name))
         surface = self._surface
         if surface is None or others != self._surface_key or not surface.contains(*self.point):
-            centre = self.point if surface is None or not surface.contains(*self.point) else (
-                (surface.xs[0] + surface.xs[-1]) / 2, (surface.ys[0] + surface.ys[-1]) / 2)
+            centre = self._window(surface)
             surface = sample_surface(self.circuit, self.x_name, self.y_name, centre,
-                                     self.half_width, self.resolution)
+                                     self._window_half_width, self.resolution)
             self._surface, self._surface_key = surface, others
             self._background = surface_background(surface, *SIZE)
         return surface
+
+    def _window(self, surface: Surface | None) -> tuple[float, float]:
+        """The centre of the next window. A point that left the window (only a pull can take
+        it out: the sliders span the window) gets a window centred on it, widened to twice its
+        distance from the old centre (the way it came stays in view), so a Play that runs away
+        is followed at its own scale
+        (as the explorer's slider ranges grow with their values) until the numbers overflow
+        and the pull itself is refused; Reset brings back the first window."""
+        point = self.point
+        if surface is None:
+            return point
+        centre = (surface.xs[0] / 2 + surface.xs[-1] / 2, surface.ys[0] / 2 + surface.ys[-1] / 2)
+        if surface.contains(*point):
+            return centre
+        distance = max(abs(point[0] / 2 - centre[0] / 2), abs(point[1] / 2 - centre[1] / 2)) * 2
+        self._window_half_width = window_half_width(
+            point, max(self._window_half_width, WINDOW_GROWTH * distance))
+        return point
 
     def _overlays(self) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
         tries: list[tuple[float, float]] = []
@@ -216,7 +251,8 @@ class Landscape(View):
         with self._following_state():
             for name, axis in ((self.x_name, surface.xs), (self.y_name, surface.ys)):
                 slider = self.sliders[name]
-                slider.min, slider.max = min(slider.min, axis[0]), max(slider.max, axis[-1])
+                if (slider.min, slider.max) != (axis[0], axis[-1]):
+                    set_slider_range(slider, axis[0], axis[-1])
                 slider.value = self.circuit.inputs[name].value
 
     def __repr__(self) -> str:
@@ -239,6 +275,9 @@ def _two_inputs(circuit: Circuit, x: str, y: str) -> tuple[str, str]:
             f"{len(names)} ({', '.join(names) or 'none'})"
         )
     for name in (x, y):
+        if not isinstance(name, str):
+            raise RefusedType(f"x and y name inputs of the circuit (text such as 'x'), not "
+                              f"{type(name).__name__} ({name!r})")
         if name not in circuit.inputs:
             raise CircuitError(f"unknown input name {name!r}; this circuit's inputs: "
                                f"{', '.join(names)}")
@@ -248,13 +287,34 @@ def _two_inputs(circuit: Circuit, x: str, y: str) -> tuple[str, str]:
 
 
 def _half_width(circuit: Circuit, x: str, y: str, given: float | None) -> float:
-    """Half the window's width: as given, else wide enough for the start and at least 2."""
+    """Half the window's width: as given, else wide enough for the start and at least 2.
+    (A window too narrow to draw at its point is drawn a little wider: see window_half_width.)"""
     if given is None:
         start = circuit.values()
         return max(2.0, 1.5 * max(abs(start[x]), abs(start[y])))
     if isinstance(given, bool) or not isinstance(given, int | float) or not 0 < given < math.inf:
-        raise ValueError(f"half_width must be a positive number, not {given!r}")
+        raise RefusedValue(f"half_width must be a positive finite number, not {given!r}")
     return float(given)
+
+
+def _whole(value: object, what: str, low: int, high: int, why: str) -> int:
+    """A whole number from low to high, else refused with a sentence (`why` the cap's reason)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RefusedType(f"{what} must be a whole number, not {type(value).__name__} "
+                          f"({value!r})")
+    if not low <= value <= high:
+        raise RefusedValue(f"{what} must be from {low} to {high}, not {value}"
+                           + (f": {why}" if value > high else ""))
+    return value
+
+
+def _force(value: object) -> float:
+    """The force on the output: any finite number (a negative one pulls the output down)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RefusedType(f"force must be a number, not {type(value).__name__} ({value!r})")
+    if not math.isfinite(value):
+        raise RefusedValue(f"force must be a finite number, not {value!r}")
+    return float(value)
 
 
 def _direction(component: float, name: str) -> str:

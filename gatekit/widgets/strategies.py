@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..circuit import Circuit
+from ..errors import RefusedType, RefusedValue
 from .base import MessageLine, View, escape, shows_errors
 from .sliders import FloatLogSlider, IntSlider
 
@@ -32,6 +33,30 @@ class StrategyResult:
     def improvement(self) -> float:
         """How much the strategy raised the output (negative if it lowered it)."""
         return self.after - self.before
+
+
+# Gate runs random search may spend: in one call from a cell (about a second on 2 cores), and
+# on one event of the widget (its 50 ms).
+SEARCH_BUDGET = 2_000_000
+EVENT_BUDGET = 40_000
+MAX_SLIDER_TRIES = 1000
+
+
+def most_tries(circuit: Circuit, budget: int) -> int:
+    """How many random tries on this circuit fit in a budget of gate runs (at least 1)."""
+    return max(1, budget // max(1, len(circuit)))
+
+
+def _checked_tries(tries: object, most: int, circuit: Circuit, why: str) -> int:
+    """The number of tries, a whole number from 1 to `most`, else refused (`why`: the cap's
+    reason)."""
+    if isinstance(tries, bool) or not isinstance(tries, int):
+        raise RefusedType(f"tries must be a whole number, not {type(tries).__name__} "
+                          f"({tries!r})")
+    if not 1 <= tries <= most:
+        raise RefusedValue(f"tries must be from 1 to {most} for this circuit of {len(circuit)} "
+                           f"gate(s), not {tries}" + (f": {why}" if tries > most else ""))
+    return tries
 
 
 _COLUMNS = ("strategy", "output before", "after", "improvement", "forward passes",
@@ -87,9 +112,10 @@ def compare_strategies(
     for random search, the pass that measures the start, which it only compares against: the
     table's "output before"), so random search counts one pass per try and the numerical
     gradient one per input plus one. Seeing the output after a gradient step is not counted.
+    Tries beyond what a cell can spend (SEARCH_BUDGET gate runs) are refused.
     """
-    if isinstance(tries, bool) or not isinstance(tries, int) or tries < 1:
-        raise ValueError(f"tries must be a positive whole number, not {tries!r}")
+    _checked_tries(tries, most_tries(circuit, SEARCH_BUDGET), circuit,
+                   "more would keep the cell busy for seconds")
     start = circuit.values()
     before = circuit.forward()
     try:
@@ -147,7 +173,8 @@ class StrategyComparison(View):
     """Sliders for the tries, the tweak and the step size over a live table of the three.
 
     The widget only shows `compare_strategies`' table; settings where a strategy fails show
-    no table and the reason instead.
+    no table and the reason instead. The tries slider reaches as far as one event can spend
+    (EVENT_BUDGET gate runs, at most 1000 tries); more tries are refused at construction.
     """
 
     def __init__(self, circuit: Circuit, tries: int = 100, tweak: float = 0.01,
@@ -156,7 +183,9 @@ class StrategyComparison(View):
         self.circuit = circuit
         self.seed = seed
         style = {"description_width": "initial"}
-        self.tries = IntSlider(value=tries, min=1, max=1000, description="random tries",
+        most = min(MAX_SLIDER_TRIES, most_tries(circuit, EVENT_BUDGET))
+        _checked_tries(tries, most, circuit, "more would take longer than an event's 50 ms")
+        self.tries = IntSlider(value=tries, min=1, max=most, description="random tries",
                                style=style, continuous_update=False)
         self.tweak = FloatLogSlider(value=tweak, base=10, min=-3, max=0, step=0.1,
                                     description="largest random tweak", style=style,

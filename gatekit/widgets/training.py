@@ -45,9 +45,10 @@ from ..ml import History, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
-from .base import FigureImage, MessageLine, PlayButton, SvgImage, View, escape, shows_errors
+from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
+from .controls import StepControls
 from .neurons import NeuronPanel
-from .sliders import FloatLogSlider, FloatSlider, IntSlider
+from .sliders import FloatSlider, IntSlider
 
 __all__ = ["TrainingExplorer"]
 
@@ -124,7 +125,6 @@ class TrainingExplorer(View):
             raise ValueError(f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
         self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
-        self._stopping = False  # see _stop
         self._build_controls(per_frame)
         self.figure = FigureImage(9.0, 3.4, dpi=80)
         self._canvas = FigureCanvasAgg(self.figure.figure)
@@ -133,8 +133,7 @@ class TrainingExplorer(View):
         self.circuit_picture = SvgImage(10, 10, max_height="420px")
         self._build_artists()
         self.children = [
-            widgets.HBox([*self.play_button.widgets, self.step_button, self.reset_button,
-                          self.iterations_per_frame]),
+            widgets.HBox([*self.controls.buttons, self.iterations_per_frame]),
             widgets.HBox([self.step_size, self.regularization]),
             self.figure.image,
             self.status,
@@ -216,14 +215,10 @@ class TrainingExplorer(View):
         self.session.step(count)
 
     @shows_errors
-    def _on_play_tick(self, change: dict[str, Any]) -> None:
-        if self.play.playing:
-            self._train(None)
-            self._show(with_circuit=False)
-
-    def _on_play_toggle(self, change: dict[str, Any]) -> None:
-        if not change["new"] and not self._stopping:  # paused by the learner
-            self._show_paused()
+    def _tick(self) -> None:
+        """One Play frame: train, and redraw all but the circuit (drawn when Play pauses)."""
+        self._train(None)
+        self._show(with_circuit=False)
 
     @shows_errors
     def _show_paused(self) -> None:
@@ -236,11 +231,7 @@ class TrainingExplorer(View):
 
     def _stop(self) -> None:
         """Stop Play (after any error too, which then shows the state itself)."""
-        self._stopping = True
-        try:
-            self.play.playing = False
-        finally:
-            self._stopping = False
+        self.controls.stop()
 
     def _show_state(self) -> None:
         """Show the session as it is now (after any error)."""
@@ -249,10 +240,17 @@ class TrainingExplorer(View):
     # ----- building -------------------------------------------------------------------------
     def _build_controls(self, per_frame: int) -> None:
         session = self.session
-        self.step_size = FloatLogSlider(
-            value=session.step_size, base=10, min=-4, max=0, step=0.05,
-            description="step size", readout_format=".4f",
+        self.controls = StepControls(
+            self.message, act=self.step, tick=self._tick, reset=self.reset,
+            step_size=session.step_size, exponents=(-4, 0), readout_format=".4f",
+            interval_ms=PLAY_INTERVAL_MS, act_name="Step",
+            tooltips=("train for one frame's iterations", "train, one frame a tick",
+                      "the starting parameters, an empty history"),
+            on_pause=self._show_paused,
         )
+        self.play, self.play_button = self.controls.play, self.controls.play_button
+        self.step_button, self.reset_button = self.controls.act_button, self.controls.reset_button
+        self.step_size = self.controls.step_size
         self.regularization = FloatSlider(
             value=session.regularization, min=0.0, max=2.0, step=0.01,
             description="regularization", readout_format=".2f",
@@ -266,17 +264,6 @@ class TrainingExplorer(View):
             value=per_frame, min=1, max=max(50, per_frame), description="per frame",
             tooltip="iterations per Step or Play frame",
         )
-        self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=PLAY_INTERVAL_MS,
-                                 show_repeat=False, description="train")
-        self.play.observe(self._on_play_tick, names="value")
-        self.play.observe(self._on_play_toggle, names="playing")
-        self.play_button = PlayButton(self.play, tooltip="train, one frame a tick")
-        self.step_button = widgets.Button(description="Step", button_style="primary",
-                                          tooltip="train for one frame's iterations")
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button = widgets.Button(description="Reset",
-                                           tooltip="the starting parameters, an empty history")
-        self.reset_button.on_click(lambda _: self.reset())
         self.new_label = widgets.ToggleButtons(options=[("+1", 1), ("-1", -1)], value=1,
                                                description="new point",
                                                style={"button_width": "4em"})
