@@ -39,6 +39,7 @@ from .models import (
     SquaredHingeSVM,
     TwoLayerNet,
 )
+from .playground import Playground
 from .protocol import StepResult, Trainable, TrainingDiverged
 from .session import History, TrainingSession, train
 
@@ -49,6 +50,7 @@ __all__ = [
     "History",
     "TrainingSession",
     "train",
+    "Playground",
     "pull_for",
     "squared_hinge_pull",
     "check_label",

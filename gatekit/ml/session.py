@@ -58,7 +58,7 @@ def _check_count(count: object, what: str, least: int) -> int:
     return int(count)
 
 
-def _check_fraction(fraction: object) -> float:
+def check_test_fraction(fraction: object) -> float:
     """The share of points held out for testing: a number from 0 up to (not including) 1."""
     if isinstance(fraction, bool) or not isinstance(fraction, int | float | np.floating):
         raise RefusedType(f"test_fraction must be a number from 0 to 1, not {fraction!r}")
@@ -72,7 +72,7 @@ def split(points: np.ndarray, labels: np.ndarray, fraction: float, seed: int
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(train points, train labels, test points, test labels): round(fraction·n) points picked
     at random with `seed` are held out, at least one left to train on."""
-    count = round(_check_fraction(fraction) * len(points))
+    count = round(check_test_fraction(fraction) * len(points))
     if count and count >= len(points):
         raise RefusedValue(f"test_fraction={fraction} holds out all {len(points)} points; "
                            "leave some to train on")
