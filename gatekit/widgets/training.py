@@ -61,6 +61,7 @@ from .sliders import FloatSlider, IntSlider
 __all__ = ["TrainingExplorer"]
 
 GRID_SIZE = 100  # the score image is GRID_SIZE × GRID_SIZE pixels of the plane
+SCORE_CHUNK = 500  # grid points scored at once: small enough that BLAS runs one thread
 PLAY_INTERVAL_MS = 60  # about 16 frames a second when a frame takes less than this
 POSITIVE_COLOUR, NEGATIVE_COLOUR = "#d62728", "#1f77b4"
 # Score bands: below -1, -1 to 0, 0 to 1, above 1 (the margins are the band edges at ±1).
@@ -78,6 +79,14 @@ def plane_extent(points: np.ndarray) -> tuple[float, float, float, float]:
     low, high = points.min(axis=0), points.max(axis=0)
     centre, half = (low + high) / 2, np.maximum((high - low) / 2, 1.0) * 1.25 + 0.25
     return (centre[0] - half[0], centre[0] + half[0], centre[1] - half[1], centre[1] + half[1])
+
+
+def grid_scores(model: Trainable, grid: np.ndarray) -> np.ndarray:
+    """The model's scores on the plane's grid, SCORE_CHUNK points at a time: a network's
+    matrix products then stay below the size where OpenBLAS starts threads, which on 2 busy
+    cores cost 20 to 50 times the product itself (bench/training.py)."""
+    return np.concatenate([model.scores(grid[start:start + SCORE_CHUNK])
+                           for start in range(0, len(grid), SCORE_CHUNK)])
 
 
 def _loss_axis_top(losses: list[float], current_top: float) -> float:
@@ -446,7 +455,7 @@ class TrainingExplorer(View):
         """Render the settings, the plane, the curves, the status and the neurons; the
         circuit too when asked."""
         self._follow_settings()
-        scores = self.model.scores(self._grid).reshape(GRID_SIZE, GRID_SIZE)
+        scores = grid_scores(self.model, self._grid).reshape(GRID_SIZE, GRID_SIZE)
         self._scores_image.set_data(np.clip(scores, -2.0, 2.0))  # only the bands matter
         self._show_step()
         history = self.history
@@ -488,7 +497,8 @@ class TrainingExplorer(View):
         for artist in self._moving:
             artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
-        imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png",
+        opaque = np.asarray(self._canvas.buffer_rgba())[..., :3]  # alpha is 255 throughout
+        imsave(buffer, opaque, format="png",
                metadata={"Software": None}, pil_kwargs={"compress_level": 1})
         self.figure.image.value = buffer.getvalue()
 
