@@ -13,6 +13,10 @@ The Landscape (gk.widgets.Landscape) is timed the same way on the chapter-1 circ
 event costs one forward and one backward pass and a redraw of the marks over the kept surface;
 the surface is sampled only when the other inputs change (timed apart, as "resample").
 
+The loss over two weights (gk.widgets.LossSurfaceView) is timed on chapter 8's SVM over a, b
+and on a 2-4-1 net over two output weights: a slider event moves the point and the arrow on
+the kept surface; a Step also resamples it when the other parameters moved (both <= 50 ms).
+
 Run: .venv/bin/python bench/latency.py
 Goals on a 2-core machine: <= 30 ms median for the neuron, <= 150 ms for ~100 gates, <= 50 ms
 for 1000 inputs.
@@ -29,6 +33,7 @@ from matplotlib.figure import Figure
 
 import gatekit as gk
 from gatekit.picture.layout import DPI, layout_of
+from gatekit.widgets.loss_surface import LossSurfaceView
 
 EVENTS = 60
 GOALS_MS = {"single neuron": 30.0, "~100 gates": 150.0, "1000 inputs": 50.0}
@@ -111,6 +116,23 @@ def landscape_resample_seconds(circuit: gk.Circuit, other: str, repeats: int = 1
     return statistics.median(times)
 
 
+def loss_surface_latencies(view: LossSurfaceView, events: int = EVENTS) -> dict[str, list[float]]:
+    """Seconds per slider event and per Step (with its resample when the others moved)."""
+    times: dict[str, list[float]] = {"slider": [], "step": []}
+    slider, start = view.sliders[0], view.sliders[0].value
+    for k in range(events):
+        tick = time.perf_counter()
+        slider.value = start + 0.01 * (k % 10 + 1) * (-1) ** k
+        times["slider"].append(time.perf_counter() - tick)
+    for _ in range(events // 3):
+        tick = time.perf_counter()
+        view.step()
+        times["step"].append(time.perf_counter() - tick)
+    if view.message.text:
+        raise RuntimeError(view.message.text)
+    return times
+
+
 def png_encoding_seconds(circuit: gk.Circuit, repeats: int = 5) -> float:
     """Median time to encode the circuit's drawn matplotlib figure as PNG (no redrawing)."""
     layout = layout_of(circuit)
@@ -151,6 +173,23 @@ def main() -> None:
         median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
         resample = landscape_resample_seconds(circuit, other) * 1e3
         print(f"{label:<22}{median:>11.2f}{p90:>8.2f}{50:>9}{resample:>13.1f}")
+
+    print()
+    print(f"{'loss over two weights':<28}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")
+    points, labels = gk.datasets.guide_points()
+    xor_points, xor_labels = gk.datasets.xor(n=40, seed=0)
+    views = {
+        "SVM over a, b": LossSurfaceView(gk.ml.TrainingSession(
+            gk.ml.SVM(), points, labels, step_size=0.1, regularization=0.1), "a", "b"),
+        "MLP 2-4-1 over W2[0,0], [0,1]": LossSurfaceView(gk.ml.TrainingSession(
+            gk.layers.MLP([2, 4, 1], seed=0), xor_points, xor_labels, step_size=0.1),
+            "W2[0,0]", "W2[0,1]"),
+    }
+    for label, view in views.items():
+        for event, times in loss_surface_latencies(view).items():
+            times = sorted(times)
+            median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+            print(f"{label + ', ' + event:<28}{median:>11.2f}{p90:>8.2f}{50:>9}")
 
 
 if __name__ == "__main__":

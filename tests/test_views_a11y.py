@@ -42,6 +42,7 @@ def every_view() -> list[widgets.Widget]:
         gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
         gk.widgets.TrainingExplorer(gk.ml.TwoLayerNet(seed=0), POINTS, LABELS, show_neurons=True),
         gk.widgets.TrainingExplorer.from_settings("net=3 n=20", show_neurons=True),
+        gk.widgets.LossSurfaceView(gk.ml.TrainingSession(gk.ml.SVM(), POINTS, LABELS), "a", "b"),
         gk.widgets.WeightGradientView(model, model.to_circuit([0.5, -1.0])),
     ]
 
