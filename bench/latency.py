@@ -10,8 +10,10 @@ matplotlib update could cost, which is why the live view renders SVG text from t
 layout instead (not timed for 1000 inputs: drawing 2,000 gates takes seconds).
 
 The Landscape (gk.widgets.Landscape) is timed the same way on the chapter-1 circuits: a slider
-event costs one forward and one backward pass and a redraw of the marks over the kept surface;
-the surface is sampled only when the other inputs change (timed apart, as "resample").
+event costs one forward and one backward pass and a redraw of the marks over the kept surface
+(the sliders span the window, so they never leave it); a Pull (a Play tick) inside the window
+adds the pull and one step of the path; the surface is sampled only when the other inputs
+change or a pull leaves the window (timed apart, as "resample"). "kB" is what an event sends.
 
 The loss over two weights (gk.widgets.LossSurfaceView) is timed on chapter 8's SVM over a, b
 and on a 2-4-1 net over two output weights: a slider event moves the point and the arrow on
@@ -104,6 +106,19 @@ def landscape_latencies(circuit: gk.Circuit, events: int = EVENTS) -> list[float
     return times
 
 
+def landscape_pull_seconds(circuit: gk.Circuit, events: int = EVENTS) -> float:
+    """Median time of a Pull that stays inside the window (the path grows by one step)."""
+    view = gk.widgets.Landscape(circuit, x="x", y="y", step_size=0.01)
+    times = []
+    for _ in range(events):
+        tick = time.perf_counter()
+        view.pull()
+        times.append(time.perf_counter() - tick)
+        if view.message.text:
+            raise RuntimeError(f"a pull failed: {view.message.text}")
+    return statistics.median(times)
+
+
 def landscape_resample_seconds(circuit: gk.Circuit, other: str, repeats: int = 10) -> float:
     """Median time of an event after another input moved: the surface is sampled again."""
     view = gk.widgets.Landscape(circuit, x="x", y="y")
@@ -163,7 +178,8 @@ def main() -> None:
 
 
     print()
-    print(f"{'landscape':<22}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}{'resample ms':>13}")
+    print(f"{'landscape':<22}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}{'pull ms':>9}"
+          f"{'resample ms':>13}{'kB':>6}")
     for label, text, other in (("x * y", "x * y + 0 * z", "z"),
                                ("(x + y) * z", "(x + y) * z", "z"),
                                ("neuron over x, y", "sigmoid(a*x + b*y + c)", "a")):
@@ -171,8 +187,11 @@ def main() -> None:
         circuit = gk.parse(text, **{n: v for n, v in values.items() if n in text})
         times = sorted(landscape_latencies(circuit))
         median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+        pull = landscape_pull_seconds(circuit) * 1e3
         resample = landscape_resample_seconds(circuit, other) * 1e3
-        print(f"{label:<22}{median:>11.2f}{p90:>8.2f}{50:>9}{resample:>13.1f}")
+        sent = len(gk.widgets.Landscape(circuit, x="x", y="y").drawing.image.value) / 1e3
+        print(f"{label:<22}{median:>11.2f}{p90:>8.2f}{50:>9}{pull:>9.2f}{resample:>13.1f}"
+              f"{sent:>6.0f}")
 
     print()
     print(f"{'loss over two weights':<28}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")

@@ -8,7 +8,7 @@ import pytest
 
 import gatekit as gk
 from gatekit.picture.surface import TRAIL_LENGTH, Frame, contour_segments, sample_surface
-from gatekit.widgets.landscape import SIZE
+from gatekit.widgets.landscape import SIZE, finest_resolution
 
 
 def product() -> gk.Circuit:
@@ -357,10 +357,22 @@ def test_a_step_size_beyond_the_sliders_first_range_is_honoured():
     ({"force": "a"}, gk.errors.RefusedType, "force must be a number, not str"),
     ({"x": ["x"]}, gk.errors.RefusedType, "x and y name inputs of the circuit"),
     ({"half_width": float("inf")}, gk.errors.RefusedValue, "half_width must be a positive"),
-    ({"resolution": 301}, gk.errors.RefusedValue, "resolution must be from 5 to 101, not 301: "),
+    ({"resolution": 301}, gk.errors.RefusedValue,
+     "resolution must be from 5 to 51, not 301: a finer grid over this circuit of 1 gate(s)"),
     ({"resolution": 4.5}, gk.errors.RefusedType, "resolution must be a whole number"),
     ({"tries": 100_000}, gk.errors.RefusedValue, "tries must be from 1 to 1000, not 100000: "),
 ])
 def test_settings_are_honoured_or_refused_at_construction(settings, kind, problem):
     with pytest.raises(kind, match=re.escape(problem)):
         gk.widgets.Landscape(product(), **settings)
+
+
+def test_a_large_circuit_gets_a_coarser_grid_that_stays_within_an_events_budget():
+    terms = " + ".join(f"w{i} * x * y" for i in range(750))  # 2,249 gates
+    circuit = gk.parse(terms)
+    assert finest_resolution(circuit) == 5
+    view = gk.widgets.Landscape(circuit)
+    assert view.resolution == 5 and len(view._surface.xs) == 5
+    with pytest.raises(gk.errors.RefusedValue, match="resolution must be from 5 to 5, not 41"):
+        gk.widgets.Landscape(circuit, resolution=41)
+    assert gk.widgets.Landscape(product()).resolution == 41  # the chapters' circuits keep 41

@@ -128,19 +128,22 @@ def contour_segments(surface: Surface, level: float) -> list[tuple[Point, Point]
     xs, ys, grid = surface.xs, surface.ys, surface.values
     segments = []
     for j in range(len(ys) - 1):
+        low_row, high_row = grid[j], grid[j + 1]
         for i in range(len(xs) - 1):
-            corners = (grid[j][i], grid[j][i + 1], grid[j + 1][i + 1], grid[j + 1][i])
-            if any(c is None for c in corners):
+            corners = (low_row[i], low_row[i + 1], high_row[i + 1], high_row[i])
+            if None in corners:
                 continue
-            points = [(xs[i], ys[j]), (xs[i + 1], ys[j]), (xs[i + 1], ys[j + 1]),
-                      (xs[i], ys[j + 1])]
+            below = [c < level for c in corners]  # type: ignore[operator]
+            if below[0] == below[1] == below[2] == below[3]:
+                continue  # the common case: the line does not cross this cell
+            points = ((xs[i], ys[j]), (xs[i + 1], ys[j]), (xs[i + 1], ys[j + 1]),
+                      (xs[i], ys[j + 1]))
             crossings = []
             for k in range(4):
-                a, b = corners[k], corners[(k + 1) % 4]
-                if (a < level) != (b < level):  # type: ignore[operator]
-                    t = _fraction(level, a, b)  # type: ignore[arg-type]
+                if below[k] != below[(k + 1) % 4]:
+                    t = _fraction(level, corners[k], corners[(k + 1) % 4])  # type: ignore[arg-type]
                     (x1, y1), (x2, y2) = points[k], points[(k + 1) % 4]
-                    crossings.append((x1 + t * (x2 - x1), y1 + t * (y2 - y1)))
+                    crossings.append((_between(x1, x2, t), _between(y1, y2, t)))
             # Two crossings make one piece; four (a saddle) make two, paired around the edges.
             segments += [(crossings[n], crossings[n + 1]) for n in range(0, len(crossings) - 1, 2)]
     return segments

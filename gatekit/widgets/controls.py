@@ -7,6 +7,7 @@ shows: an error, or a point where the backward pass cannot run).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -38,10 +39,10 @@ def set_slider_range(slider: widgets.FloatSlider, low: float, high: float) -> No
 
 def checked_step_size(value: object) -> float:
     """The step size as a float: a positive finite number, else refused with a sentence."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise RefusedType(f"step_size must be a positive number, not {type(value).__name__} "
                           f"({value!r})")
-    if not 0 < value < math.inf:
+    if not 0 < float(value) < math.inf:
         raise RefusedValue(f"step_size must be a positive finite number, not {value!r}")
     return float(value)
 
@@ -71,7 +72,8 @@ class StepControls:
     ) -> None:
         self._message, self._tick, self._on_pause = message, tick, on_pause
         self._stopping = False  # True while stop() stops Play: no pause to report
-        exponent = math.log10(checked_step_size(step_size))
+        step_size = checked_step_size(step_size)
+        exponent = math.log10(step_size)
         self.step_size = FloatLogSlider(
             value=step_size, base=10, min=min(exponents[0], math.floor(exponent)),
             max=max(exponents[1], math.ceil(exponent)), step=0.05, description="step size",

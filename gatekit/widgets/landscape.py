@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from typing import Any
 
 import ipywidgets as widgets
@@ -30,13 +31,17 @@ from .base import LEARNER_ERRORS, MessageLine, SvgImage, View, escape, sentence,
 from .controls import StepControls, set_slider_range
 from .sliders import FloatSlider
 
-__all__ = ["Landscape"]
+__all__ = ["Landscape", "finest_resolution"]
 
 SIZE = (460, 420)  # pixels of the picture
 PLAY_INTERVAL_MS = 250
-# Caps that keep an event within ~50 ms and a few hundred kB: a 101² grid is 0.7 MB of SVG
-# (301² was 6 MB an event, and 4 s to sample); 1,000 tries of random search ~20 ms an event.
-MAX_RESOLUTION = 101
+# Caps that keep an event within ~50 ms: sampling a grid of resolution² points costs about
+# resolution² * (gates + PASS_OVERHEAD) gate runs (a pass costs ~25 gate runs of its own), drawn
+# as resolution² cells; SAMPLE_BUDGET lets 1-gate circuits have 51², chapter 5's neuron 48² and
+# 1,500 gates 6² (301² was 6 MB an event and 4 s to sample). 1,000 tries of random search ~20 ms.
+SAMPLE_BUDGET = 70_000
+PASS_OVERHEAD = 25
+DEFAULT_RESOLUTION = 41
 MAX_TRIES = 1000
 WINDOW_GROWTH = 2.0  # a window recentred after a pull is this many times the pull's reach wide
 
@@ -45,7 +50,17 @@ class Landscape(View):
     """The output over inputs `x` and `y` (the others held at their values): bands and
     contour lines, the point, the gradient arrow; sliders for the two inputs, Pull / Play /
     Reset with the path of the pulls drawn, and optional overlays of random local search's
-    tries and the numerical gradient's probes."""
+    tries and the numerical gradient's probes.
+
+    The sliders span the window. A pull that leaves it (Play running away, say) moves the window
+    onto the point and widens it, so the picture follows the point at its own scale as the
+    explorer's slider ranges do; when the numbers overflow the pull is refused, Play stops and
+    the message says why. Reset restores the first window. Settings are honoured or refused
+    here with a sentence: a step size beyond the slider's first range widens it; `resolution`
+    (by default 41, coarser for a large circuit) and `tries` are capped (`finest_resolution`,
+    MAX_TRIES) so an event stays within ~50 ms; a `half_width` too narrow for the floats at the
+    point is drawn a little wider.
+    """
 
     def __init__(
         self,
@@ -55,7 +70,7 @@ class Landscape(View):
         step_size: float = 0.1,
         force: float = 1.0,
         half_width: float | None = None,
-        resolution: int = 41,
+        resolution: int | None = None,
         show_tries: bool = False,
         show_probes: bool = False,
         tries: int = 100,
@@ -66,8 +81,11 @@ class Landscape(View):
         super().__init__()
         self.circuit = circuit if isinstance(circuit, Circuit) else _circuit_of(circuit)
         self.x_name, self.y_name = _two_inputs(self.circuit, x, y)
-        self.resolution = _whole(resolution, "resolution", 5, MAX_RESOLUTION,
-                                 "a finer grid costs more than an event's 50 ms to draw and send")
+        finest = finest_resolution(self.circuit)
+        self.resolution = min(DEFAULT_RESOLUTION, finest) if resolution is None else _whole(
+            resolution, "resolution", 5, finest,
+            f"a finer grid over this circuit of {len(self.circuit)} gate(s) costs more than an "
+            f"event's 50 ms to sample and draw")
         self.half_width = _half_width(self.circuit, self.x_name, self.y_name, half_width)
         self.show_tries, self.show_probes = bool(show_tries), bool(show_probes)
         self.tries = _whole(tries, "tries", 1, MAX_TRIES,
@@ -297,6 +315,11 @@ def _half_width(circuit: Circuit, x: str, y: str, given: float | None) -> float:
     return float(given)
 
 
+def finest_resolution(circuit: Circuit) -> int:
+    """The finest grid whose sampling fits an event's budget on this circuit (at least 5)."""
+    return max(5, math.isqrt(SAMPLE_BUDGET // (len(circuit) + PASS_OVERHEAD)))
+
+
 def _whole(value: object, what: str, low: int, high: int, why: str) -> int:
     """A whole number from low to high, else refused with a sentence (`why` the cap's reason)."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -310,9 +333,9 @@ def _whole(value: object, what: str, low: int, high: int, why: str) -> int:
 
 def _force(value: object) -> float:
     """The force on the output: any finite number (a negative one pulls the output down)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise RefusedType(f"force must be a number, not {type(value).__name__} ({value!r})")
-    if not math.isfinite(value):
+    if not math.isfinite(float(value)):
         raise RefusedValue(f"force must be a finite number, not {value!r}")
     return float(value)
 
