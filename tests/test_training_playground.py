@@ -146,3 +146,10 @@ def test_the_l2_slider_is_the_sessions_regularization():
     view = playground()
     view.regularization.value = 0.3
     assert view.session.regularization == 0.3 and "l2=0.3" in view.settings
+
+
+def test_a_layer_past_the_widest_is_refused_and_the_net_kept():
+    view = playground("net=32 n=20 test=0.25")
+    view.playground_controls.layer_buttons[(0, 1)].click()
+    assert "width must be a whole number from 1 to 32, not 33" in view.message.text
+    assert view.model.sizes == [2, 32, 1] and view.playground_controls.hidden.value == "32"
