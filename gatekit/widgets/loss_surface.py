@@ -19,6 +19,7 @@ from ..errors import RefusedValue
 from ..ml import TrainingSession
 from ..ml.losses import score_data
 from .base import MessageLine, SvgImage, View, escape, shows_errors
+from .controls import set_slider_range
 from .neurons import png_data_uri
 from .sliders import FloatSlider
 
@@ -217,9 +218,7 @@ class LossSurfaceView(View):
             for slider, index, (low, high) in zip(
                     self.sliders, (self.first, self.second), ((left, right), (bottom, top)),
                     strict=True):
-                slider.max = max(high, slider.min)
-                slider.min = low
-                slider.max = high
+                set_slider_range(slider, low, high)
                 slider.value = float(values[index])
 
     def _svg(self, path: np.ndarray, arrow: np.ndarray, cost: float) -> str:
