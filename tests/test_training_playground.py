@@ -153,3 +153,11 @@ def test_a_layer_past_the_widest_is_refused_and_the_net_kept():
     view.playground_controls.layer_buttons[(0, 1)].click()
     assert "width must be a whole number from 1 to 32, not 33" in view.message.text
     assert view.model.sizes == [2, 32, 1] and view.playground_controls.hidden.value == "32"
+
+
+def test_any_explorer_holds_out_a_test_set_and_takes_a_batch_size():
+    points, labels = gk.datasets.circle(n=40, seed=0)
+    view = TrainingExplorer(gk.layers.MLP([2, 6, 1], seed=0), points, labels, step_size=0.1,
+                            test_fraction=0.25, batch_size=10)
+    assert (len(view.points), len(view.session.test_points)) == (30, 10)
+    assert len(view.step().indices) == 10 and len(view.history.test_loss) == 1

@@ -119,8 +119,9 @@ class TrainingExplorer(View):
     iterations per frame, the boundary and margins, accuracy and loss, and the circuit.
 
     Give a `gk.ml.TrainingSession`, or a model with its points and labels (and optionally
-    step_size, regularization, seed) to make one. `show_neurons=True` adds a heatmap per
-    hidden neuron (for gk.ml.TwoLayerNet and gk.layers.MLP).
+    step_size, regularization, seed, test_fraction, batch_size) to make one.
+    `show_neurons=True` adds a heatmap per hidden neuron (for gk.ml.TwoLayerNet and
+    gk.layers.MLP). `TrainingExplorer.from_settings(line)` makes a playground.
     """
 
     def __init__(
@@ -133,10 +134,13 @@ class TrainingExplorer(View):
         iterations_per_frame: int = 1,
         seed: int | None = None,
         show_neurons: bool = False,
+        test_fraction: float | None = None,
+        batch_size: int | None = None,
     ) -> None:
         super().__init__()
         self.session = _session_from(model, points, labels, {
-            "step_size": step_size, "regularization": regularization, "seed": seed})
+            "step_size": step_size, "regularization": regularization, "seed": seed,
+            "test_fraction": test_fraction, "batch_size": batch_size})
         per_frame = iterations_per_frame
         if isinstance(per_frame, bool) or not isinstance(per_frame, int) or per_frame < 1:
             raise ValueError(f"iterations_per_frame must be a whole number >= 1, not {per_frame!r}")
