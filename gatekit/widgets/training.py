@@ -18,7 +18,8 @@ Step and when Play pauses, not during Play, where it would cost more than the fr
 
 Speed: axes, ticks and labels are drawn once into a kept background (again only when a limit
 changes: the curves' axes grow by doubling); a frame restores it, draws the moving artists on
-top (matplotlib's blitting, on the Agg buffer) and encodes the PNG through matplotlib.
+top (matplotlib's blitting, on the Agg buffer) and encodes the PNG (RGB: its alpha is constant)
+through matplotlib. The score grid is computed SCORE_CHUNK points at a time (see `grid_scores`).
 
 Errors follow the views' policy (`base.shows_errors`): a sentence in the message line, Play
 stopped, the pictures showing the session as it is (divergence keeps the last finite state).
