@@ -194,7 +194,7 @@ def main() -> None:
               f"{sent:>6.0f}")
 
     print()
-    print(f"{'loss over two weights':<28}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")
+    print(f"{'loss over two weights':<36}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")
     points, labels = gk.datasets.guide_points()
     xor_points, xor_labels = gk.datasets.xor(n=40, seed=0)
     views = {
@@ -208,7 +208,7 @@ def main() -> None:
         for event, times in loss_surface_latencies(view).items():
             times = sorted(times)
             median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
-            print(f"{label + ', ' + event:<28}{median:>11.2f}{p90:>8.2f}{50:>9}")
+            print(f"{label + ', ' + event:<36}{median:>11.2f}{p90:>8.2f}{50:>9}")
 
 
 if __name__ == "__main__":
