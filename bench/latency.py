@@ -17,6 +17,9 @@ change or a pull leaves the window (timed apart, as "resample"). "kB" is what an
 
 The stepper (gk.widgets.BackpropStepper) is timed per Next on a 10,000-gate weighted sum, drawn
 around the active gate, with the bytes of its new picture.
+The loss over two weights (gk.widgets.LossSurfaceView) is timed on chapter 8's SVM over a, b
+and on a 2-4-1 net over two output weights: a slider event moves the point and the arrow on
+the kept surface; a Step also resamples it when the other parameters moved (both <= 50 ms).
 
 Run: .venv/bin/python bench/latency.py
 Goals on a 2-core machine: <= 30 ms median for the neuron, <= 150 ms for ~100 gates, <= 50 ms
@@ -35,6 +38,7 @@ from matplotlib.figure import Figure
 
 import gatekit as gk
 from gatekit.picture.layout import DPI, layout_of
+from gatekit.widgets.loss_surface import LossSurfaceView
 
 EVENTS = 60
 GOALS_MS = {"single neuron": 30.0, "~100 gates": 150.0, "1000 inputs": 50.0}
@@ -144,6 +148,22 @@ def stepper_next(circuit: gk.Circuit, presses: int = 20) -> tuple[list[float], i
         largest = max(largest, len(stepper.drawing.image.value))
     return times, largest
 
+def loss_surface_latencies(view: LossSurfaceView, events: int = EVENTS) -> dict[str, list[float]]:
+    """Seconds per slider event and per Step (with its resample when the others moved)."""
+    times: dict[str, list[float]] = {"slider": [], "step": []}
+    slider, start = view.sliders[0], view.sliders[0].value
+    for k in range(events):
+        tick = time.perf_counter()
+        slider.value = start + 0.01 * (k % 10 + 1) * (-1) ** k
+        times["slider"].append(time.perf_counter() - tick)
+    for _ in range(events // 3):
+        tick = time.perf_counter()
+        view.step()
+        times["step"].append(time.perf_counter() - tick)
+    if view.message.text:
+        raise RuntimeError(view.message.text)
+    return times
+
 
 def png_encoding_seconds(circuit: gk.Circuit, repeats: int = 5) -> float:
     """Median time to encode the circuit's drawn matplotlib figure as PNG (no redrawing)."""
@@ -198,6 +218,21 @@ def main() -> None:
     median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
     print(f"{'stepper Next':<22}{'gates':>7}{'median ms':>11}{'p90 ms':>8}{'picture kB':>12}")
     print(f"{'weighted sum':<22}{len(circuit):>7}{median:>11.2f}{p90:>8.2f}{largest / 1e3:>12.1f}")
+    print(f"{'loss over two weights':<36}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")
+    points, labels = gk.datasets.guide_points()
+    xor_points, xor_labels = gk.datasets.xor(n=40, seed=0)
+    views = {
+        "SVM over a, b": LossSurfaceView(gk.ml.TrainingSession(
+            gk.ml.SVM(), points, labels, step_size=0.1, regularization=0.1), "a", "b"),
+        "MLP 2-4-1 over W2[0,0], [0,1]": LossSurfaceView(gk.ml.TrainingSession(
+            gk.layers.MLP([2, 4, 1], seed=0), xor_points, xor_labels, step_size=0.1),
+            "W2[0,0]", "W2[0,1]"),
+    }
+    for label, view in views.items():
+        for event, times in loss_surface_latencies(view).items():
+            times = sorted(times)
+            median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
+            print(f"{label + ', ' + event:<36}{median:>11.2f}{p90:>8.2f}{50:>9}")
 
 
 if __name__ == "__main__":

@@ -6,13 +6,16 @@
 - frames per second of the TrainingExplorer at 1 and 10 iterations per frame: train, score a
   100×100 grid, redraw the plane and the curves, encode the PNG (what one Play tick costs in
   the kernel); and with the neuron view (`show_neurons=True`: a heatmap per hidden neuron) on
-  MLPs 2-8-8-1 and 2-16-16-1 over 100 two-moons points. Goal: at least 15 frames per second.
+  MLPs 2-8-8-1, 2-16-16-1 and 2-32-32-1 over 100 two-moons points. Goal: at least 15 frames
+  per second, 10 for 2-32-32-1 (printed with the load average: the reference machine's 2 cores
+  are often shared, and a frame's time grows with the load).
 
 Run: .venv/bin/python bench/training.py
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -24,6 +27,7 @@ from gatekit import ml
 from gatekit.widgets.training import GRID_SIZE, TrainingExplorer
 
 GOAL_FPS = 15.0
+WIDE_GOAL_FPS = 10.0  # for the widest net, 2-32-32-1
 REPEATS = 5
 
 
@@ -80,7 +84,7 @@ def neuron_frame_rates() -> dict[str, float]:
     """Frames per second of a Play tick with a heatmap per hidden neuron (1 iteration/frame)."""
     points, labels = gk.datasets.two_moons(100, seed=0)
     rates = {}
-    for sizes in ([2, 8, 8, 1], [2, 16, 16, 1]):
+    for sizes in ([2, 8, 8, 1], [2, 16, 16, 1], [2, 32, 32, 1]):
         view = TrainingExplorer(gk.layers.MLP(sizes, seed=0), points, labels, step_size=0.1,
                                 regularization=0.001, show_neurons=True)
         name = "-".join(map(str, sizes))
@@ -93,11 +97,15 @@ def main() -> None:
     print("training through circuits (iterations/s)")
     for name, rate in training_rates().items():
         print(f"  {name:34s} {rate:10.0f}")
-    print(f"TrainingExplorer frames ({GRID_SIZE}x{GRID_SIZE} score grid, goal {GOAL_FPS:g} fps)")
+    print(f"TrainingExplorer frames ({GRID_SIZE}x{GRID_SIZE} score grid, goal {GOAL_FPS:g} fps, "
+          f"{WIDE_GOAL_FPS:g} for 2-32-32-1)")
     for name, rate in (frame_rates() | neuron_frame_rates()).items():
-        verdict = "ok" if rate >= GOAL_FPS else "TOO SLOW"
+        goal = WIDE_GOAL_FPS if "2-32-32-1" in name else GOAL_FPS
+        verdict = "ok" if rate >= goal else "TOO SLOW"
         print(f"  {name:34s} {rate:10.1f} fps  {verdict}")
 
 
 if __name__ == "__main__":
     main()
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f} on {} cores".format(
+        *os.getloadavg(), os.cpu_count()))

@@ -3,14 +3,18 @@
 Every generator returns `(points, labels)`: an (n, 2) float array and an (n,) int array of
 +1 and -1, made with `numpy.random.default_rng(seed)` so the same seed gives the same set.
 `spiral_arms` is the one multi-class set: its labels are class indices 0, 1, 2, ….
-`check_data` is the one place that validates a data set for the models and the widget.
+`PLAYGROUND` names the TensorFlow Playground's sets (circle, xor, gauss, spiral) and two moons,
+each taking `n`, `noise` and `seed`; `check_data` is the one place that validates a data set for
+the models and the widget. Bad arguments are refused with a sentence (gatekit.errors' classes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from .errors import RefusedValue
+from .errors import RefusedType, RefusedValue
 from .public import public_dir as _public_dir
 from .units import check_whole
 
@@ -19,8 +23,12 @@ __all__ = [
     "linearly_separable",
     "two_moons",
     "circles",
+    "circle",
     "xor",
+    "gauss",
+    "spiral",
     "spiral_arms",
+    "PLAYGROUND",
     "check_data",
 ]
 
@@ -38,6 +46,20 @@ def _check_size(n: int) -> int:
     return check_whole(n, "n", 2)
 
 
+def _check_noise(noise: float) -> float:
+    """The noise's standard deviation as a finite float >= 0, or refused with a sentence."""
+    if isinstance(noise, bool) or not isinstance(noise, int | float | np.floating | np.integer):
+        raise RefusedType(f"noise must be a number (a standard deviation), not {noise!r}")
+    if not 0.0 <= noise < np.inf:
+        raise RefusedValue(f"noise must be a finite number >= 0, not {noise!r}")
+    return float(noise)
+
+
+def _rng(seed: int) -> np.random.Generator:
+    """numpy's generator for a whole-number seed >= 0, or refused with a sentence."""
+    return np.random.default_rng(check_whole(seed, "a data set's seed", 0))
+
+
 def _halves(n: int) -> tuple[int, int]:
     """How many negative and positive points an n-point set gets."""
     return n // 2, n - n // 2
@@ -51,8 +73,8 @@ def linearly_separable(
     n: int = 40, margin: float = 0.5, noise: float = 0.4, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two blobs either side of the line x + y = 0, at least `margin` away from it."""
-    n = _check_size(n)
-    rng = np.random.default_rng(seed)
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
     n_negative, n_positive = _halves(n)
     along = rng.uniform(-2.0, 2.0, n)
     away = margin + np.abs(rng.normal(0.0, noise + 0.5, n))
@@ -65,8 +87,8 @@ def linearly_separable(
 
 def two_moons(n: int = 60, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles (upper: -1, lower: +1) with Gaussian noise."""
-    n = _check_size(n)
-    rng = np.random.default_rng(seed)
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
     n_negative, n_positive = _halves(n)
     upper = np.linspace(0.0, np.pi, n_negative)
     lower = np.linspace(0.0, np.pi, n_positive)
@@ -80,8 +102,8 @@ def two_moons(n: int = 60, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarra
 
 def circles(n: int = 60, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A ring of radius 2 (-1) around a disc of radius 1 (+1): no line separates them."""
-    n = _check_size(n)
-    rng = np.random.default_rng(seed)
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
     n_negative, n_positive = _halves(n)
     angles = rng.uniform(0.0, 2.0 * np.pi, n)
     radii = np.concatenate([np.full(n_negative, 2.0), np.sqrt(rng.uniform(0, 1, n_positive))])
@@ -92,11 +114,37 @@ def circles(n: int = 60, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray,
 
 def xor(n: int = 60, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Four clusters at (±1, ±1): +1 where x and y have the same sign, -1 where they differ."""
-    n = _check_size(n)
-    rng = np.random.default_rng(seed)
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
     corners = rng.choice(np.array([-1.0, 1.0]), size=(n, 2))
     labels = np.where(corners[:, 0] == corners[:, 1], 1, -1)
     return corners + rng.normal(0.0, noise, (n, 2)), labels
+
+
+circle = circles  # the TensorFlow Playground's name for it
+
+
+def gauss(n: int = 60, noise: float = 0.5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs, -1 around (-1, -1) and +1 around (1, 1), `noise` their spread: apart
+    at small noise, overlapping (no model can get them all) at large."""
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
+    n_negative, n_positive = _halves(n)
+    labels = _labels(n_negative, n_positive)
+    return labels[:, None] * np.ones((n, 2)) + rng.normal(0.0, noise, (n, 2)), labels
+
+
+def spiral(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved spiral arms, -1 and +1, each turning 1.75 times as its radius grows
+    from 0 to 2, with Gaussian noise on the points."""
+    n, noise = _check_size(n), _check_noise(noise)
+    rng = _rng(seed)
+    n_negative, n_positive = _halves(n)
+    labels = _labels(n_negative, n_positive)
+    along = np.concatenate([np.linspace(0.0, 1.0, n_negative), np.linspace(0.0, 1.0, n_positive)])
+    angle = 1.75 * 2.0 * np.pi * along + np.where(labels > 0, np.pi, 0.0)
+    points = 2.0 * along[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return points + rng.normal(0.0, noise, points.shape), labels
 
 
 def check_data(points: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
@@ -130,12 +178,21 @@ def spiral_arms(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`arms` spiral arms around the origin, one class each: labels are class indices 0 … arms-1
     (not ±1), for softmax classifiers. Each arm turns once as its radius grows from 0 to 1."""
-    n = _check_size(n)
+    n, noise = _check_size(n), _check_noise(noise)
     arms = check_whole(arms, "arms", 2, n)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     labels = np.arange(n) % arms
     radius = rng.uniform(0.05, 1.0, n)
     angle = 2.0 * np.pi * (labels / arms + radius) + rng.normal(0.0, noise, n)
     return radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]), labels
+
+
+Generator = Callable[..., tuple[np.ndarray, np.ndarray]]
+# The playground's data sets by name: each takes n, noise and seed and labels its points ±1.
+PLAYGROUND: dict[str, Generator] = {
+    "circle": circles, "xor": xor, "gauss": gauss, "spiral": spiral, "moons": two_moons,
+}
+
+
 def __dir__() -> list[str]:
     return _public_dir(__all__, globals())

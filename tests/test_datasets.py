@@ -4,13 +4,16 @@ import numpy as np
 import pytest
 
 import gatekit as gk
-from gatekit.datasets import check_data
+from gatekit.datasets import PLAYGROUND, check_data
+from gatekit.errors import RefusedType, RefusedValue
 
 GENERATORS = [
     gk.datasets.linearly_separable,
     gk.datasets.two_moons,
     gk.datasets.circles,
     gk.datasets.xor,
+    gk.datasets.gauss,
+    gk.datasets.spiral,
 ]
 
 
@@ -95,3 +98,45 @@ def test_check_data_accepts_lists_and_returns_arrays():
 def test_check_data_names_the_problem(points, labels, message):
     with pytest.raises(ValueError, match=message):
         check_data(points, labels)
+
+
+# ----- the playground's sets ---------------------------------------------------------------
+def test_the_playground_names_circle_xor_gauss_spiral_and_moons():
+    assert list(PLAYGROUND) == ["circle", "xor", "gauss", "spiral", "moons"]
+    assert gk.datasets.circle is gk.datasets.circles
+
+
+@pytest.mark.parametrize("name", list(PLAYGROUND))
+def test_playground_sets_take_n_noise_and_seed(name):
+    points, labels = PLAYGROUND[name](n=40, noise=0.3, seed=5)
+    again = PLAYGROUND[name](n=40, noise=0.3, seed=5)
+    assert points.shape == (40, 2) and set(labels.tolist()) == {1, -1}
+    np.testing.assert_array_equal(points, again[0])
+    quiet = PLAYGROUND[name](n=40, noise=0.0, seed=5)[0]
+    assert not np.array_equal(points, quiet)  # the noise moves the points
+
+
+@pytest.mark.parametrize("name", list(PLAYGROUND))
+@pytest.mark.parametrize(("arguments", "error", "message"), [
+    ({"noise": -0.1}, RefusedValue, "noise must be a finite number >= 0"),
+    ({"noise": float("nan")}, RefusedValue, "noise must be a finite number >= 0"),
+    ({"noise": "lots"}, RefusedType, "noise must be a number"),
+    ({"seed": -1}, RefusedValue, "seed must be a whole number >= 0"),
+    ({"seed": 1.5}, RefusedValue, "seed must be a whole number >= 0"),
+    ({"n": 1}, RefusedValue, "at least 2 points"),
+])
+def test_playground_sets_refuse_bad_arguments_with_a_sentence(name, arguments, error, message):
+    with pytest.raises(error, match=message):
+        PLAYGROUND[name](**arguments)
+
+
+def test_gauss_blobs_sit_around_minus_one_and_plus_one():
+    points, labels = gk.datasets.gauss(n=400, noise=0.2, seed=0)
+    np.testing.assert_allclose(points[labels == 1].mean(axis=0), [1.0, 1.0], atol=0.05)
+    np.testing.assert_allclose(points[labels == -1].mean(axis=0), [-1.0, -1.0], atol=0.05)
+
+
+def test_spiral_arms_are_half_a_turn_apart():
+    points, labels = gk.datasets.spiral(n=100, noise=0.0)
+    np.testing.assert_allclose(points[labels == 1], -points[labels == -1], atol=1e-12)
+    assert np.max(np.linalg.norm(points, axis=1)) == pytest.approx(2.0)

@@ -161,3 +161,104 @@ def test_scores_beyond_the_floats_with_finite_parameters_are_divergence_too():
     assert svm.parameters().tolist() == [-1e308, 0.0, 0.0] and len(session.history) == 0
 
 
+
+
+# ----- a held-out test set and mini-batches (issue 24) ---------------------------------------
+NOISY = gk.datasets.gauss(n=80, noise=0.9, seed=0)
+
+
+def test_test_fraction_holds_out_a_seeded_share_that_never_trains():
+    points, labels = gk.datasets.circle(n=50, seed=1)
+    session = ml.TrainingSession(ml.SVM(), points, labels, test_fraction=0.2, seed=3)
+    again = ml.TrainingSession(ml.SVM(), points, labels, test_fraction=0.2, seed=3)
+    other = ml.TrainingSession(ml.SVM(), points, labels, test_fraction=0.2, seed=4)
+    assert len(session.points) == 40 and len(session.test_points) == 10
+    np.testing.assert_array_equal(session.test_points, again.test_points)
+    assert not np.array_equal(session.test_points, other.test_points)
+    together = np.vstack([session.points, session.test_points])
+    assert sorted(map(tuple, together)) == sorted(map(tuple, points))  # a split, nothing lost
+    session.step(30)
+    used = np.concatenate([step.indices for step in session.history.steps])
+    assert used.max() < len(session.points)  # only training points were picked
+
+
+def test_history_records_test_accuracy_and_cost_beside_trainings():
+    points, labels = gk.datasets.xor(n=40, seed=0)
+    session = ml.TrainingSession(gk.layers.MLP([2, 4, 1], seed=0), points, labels,
+                                 step_size=0.1, test_fraction=0.25)
+    session.step(5)
+    history = session.history
+    assert len(history.test_accuracy) == len(history.test_loss) == 5
+    assert (history.test_accuracy[-1], history.test_loss[-1]) == ml.measure(
+        session.model, session.test_points, session.test_labels)
+    plain = ml.TrainingSession(ml.SVM(), POINTS, LABELS)
+    plain.step(3)
+    assert plain.history.test_accuracy == [] and len(plain.test_points) == 0
+
+
+def test_explicit_test_points_are_the_test_set():
+    test_points, test_labels = gk.datasets.guide_points()
+    session = ml.TrainingSession(ml.SVM(), *gk.datasets.gauss(20, seed=1),
+                                 test_points=test_points, test_labels=test_labels)
+    assert len(session.points) == 20
+    np.testing.assert_array_equal(session.test_points, np.array(test_points))
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"test_fraction": 1.0}, "from 0 up to"),
+    ({"test_fraction": -0.1}, "from 0 up to"),
+    ({"test_fraction": 0.99}, "holds out all 6 points"),
+    ({"test_fraction": 0.2, "test_points": POINTS, "test_labels": LABELS}, "not both"),
+    ({"test_points": POINTS}, "together"),
+    ({"test_points": POINTS, "test_labels": LABELS[:2]}, "labels must have shape"),
+    ({"batch_size": 0}, "batch size must be a whole number >= 1"),
+    ({"batch_size": 2.5}, "batch size must be a whole number >= 1"),
+])
+def test_bad_test_sets_and_batch_sizes_are_refused_with_a_sentence(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        ml.TrainingSession(ml.SVM(), POINTS, LABELS, **arguments)
+
+
+def test_a_noisy_set_and_a_large_net_open_a_gap_that_regularization_closes():
+    """Overfitting seen: without the spring, training accuracy reaches 1 while the test set's
+    falls behind and its cost grows from its best; with it, test accuracy is higher again."""
+    def run(regularization: float) -> ml.History:
+        session = ml.TrainingSession(gk.layers.MLP([2, 32, 32, 1], seed=0), *NOISY,
+                                     step_size=0.1, regularization=regularization,
+                                     test_fraction=0.5)
+        session.step(1000)
+        return session.history
+
+    loose, sprung = run(0.0), run(0.01)
+    assert loose.accuracy[-1] == 1.0 and loose.test_accuracy[-1] <= 0.8
+    assert loose.test_loss[-1] > 3 * min(loose.test_loss)
+    assert sprung.test_accuracy[-1] >= loose.test_accuracy[-1] + 0.1
+
+
+def test_a_batch_size_trains_on_that_many_points_picked_with_the_rng():
+    points, labels = gk.datasets.spiral(n=40, seed=0)
+    session = ml.TrainingSession(gk.layers.MLP([2, 8, 1], seed=0), points, labels,
+                                 step_size=0.1, batch_size=10, seed=2)
+    session.step(3)
+    for step in session.history.steps:
+        assert len(step.indices) == 10 == len(set(step.indices.tolist()))
+    again = ml.TrainingSession(gk.layers.MLP([2, 8, 1], seed=0), points, labels,
+                               step_size=0.1, batch_size=10, seed=2)
+    again.step(3)
+    assert same_history(session.history, again.history)
+    full = ml.TrainingSession(gk.layers.MLP([2, 8, 1], seed=0), points, labels, step_size=0.1)
+    full.step(1)
+    assert len(full.last_step.indices) == 40
+    session.batch_size = None  # back to the model's own batch
+    assert len(session.step().indices) == 40
+
+
+def test_a_batch_step_moves_the_net_as_the_mean_over_its_points():
+    """The loss is a mean, so a batch's step is the step of the same net on those points."""
+    points, labels = gk.datasets.circle(n=30, seed=0)
+    session = ml.TrainingSession(gk.layers.MLP([2, 4, 1], seed=1), points, labels,
+                                 step_size=0.2, batch_size=7, seed=5)
+    batch = session.step().indices
+    by_hand = gk.layers.MLP([2, 4, 1], seed=1)
+    by_hand.train_step(points[batch], labels[batch], 0.2, 1.0, np.random.default_rng(0))
+    np.testing.assert_allclose(session.model.parameters(), by_hand.parameters())

@@ -43,6 +43,8 @@ def every_view() -> list[widgets.Widget]:
         StrategyComparison(neuron()),
         gk.widgets.TrainingExplorer(gk.ml.SVM(), POINTS, LABELS),
         gk.widgets.TrainingExplorer(gk.ml.TwoLayerNet(seed=0), POINTS, LABELS, show_neurons=True),
+        gk.widgets.TrainingExplorer.from_settings("net=3 n=20", show_neurons=True),
+        gk.widgets.LossSurfaceView(gk.ml.TrainingSession(gk.ml.SVM(), POINTS, LABELS), "a", "b"),
         gk.widgets.WeightGradientView(model, model.to_circuit([0.5, -1.0])),
     ]
 
@@ -66,7 +68,8 @@ def test_every_control_has_a_name_and_every_picture_a_text(view):
         elif isinstance(widget, widgets.Play):
             assert widget.layout.display == "none"
             kinds.add("play")
-        elif isinstance(widget, widgets.Button | widgets.Dropdown | widgets.FloatText):
+        elif isinstance(widget, widgets.Button | widgets.Dropdown | widgets.FloatText
+                        | widgets.Text):
             assert widget.description.strip(), widget
         elif isinstance(widget, widgets.Image):
             assert isinstance(widget, Picture)

@@ -38,6 +38,7 @@ from .models import (
     SquaredHingeSVM,
     TwoLayerNet,
 )
+from .playground import Playground
 from .protocol import StepResult, Trainable, TrainingDiverged
 from .session import History, TrainingSession, train
 
@@ -48,6 +49,7 @@ __all__ = [
     "History",
     "TrainingSession",
     "train",
+    "Playground",
     "pull_for",
     "squared_hinge_pull",
     "check_label",

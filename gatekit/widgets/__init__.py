@@ -18,6 +18,7 @@ _WHERE = {
     "compare_strategies": "strategies",
     "WeightGradientView": "weights",
     "Predict": "predict",
+    "LossSurfaceView": "loss_surface",
 }
 
 __all__ = sorted(_WHERE)

@@ -47,15 +47,29 @@ def has_neurons(model: Any) -> bool:
     return all(hasattr(model, name) for name in NEEDED) and any(model.hidden_names)
 
 
+LEVELS = 127  # shades each side of white (0 and ±scale exact)
+
+
+def _palette() -> np.ndarray:
+    """RGBA for 2·LEVELS + 1 shades from -1 (blue) through 0 (white) to +1 (orange), then grey."""
+    t = np.linspace(-1.0, 1.0, 2 * LEVELS + 1)[:, None]
+    rgb = np.vstack([WHITE + np.abs(t) * (np.where(t >= 0, POSITIVE, NEGATIVE) - WHITE),
+                     NOT_A_NUMBER])
+    return np.column_stack([rgb, np.full(len(rgb), 255.0)]).round().astype(np.uint8)
+
+
+PALETTE = _palette()
+
+
 def heatmap_rgba(values: np.ndarray, scale: float) -> np.ndarray:
     """RGBA bytes for a (rows, columns) array: white at 0, orange toward +scale, blue toward
-    -scale (clipped beyond), grey where a value is not finite."""
+    -scale (clipped beyond), grey where a value is not finite; looked up in PALETTE (one
+    index per pixel instead of three colour sums)."""
     finite = np.isfinite(values)
-    t = np.clip(np.where(finite, values, 0.0) / scale, -1.0, 1.0)[..., None]
-    rgb = WHITE + np.abs(t) * (np.where(t >= 0, POSITIVE, NEGATIVE) - WHITE)
-    rgb[~finite] = NOT_A_NUMBER
-    alpha = np.full(values.shape + (1,), 255.0)
-    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
+    t = np.clip(np.where(finite, values, 0.0) / scale, -1.0, 1.0)
+    index = np.rint((t + 1.0) * LEVELS).astype(np.intp)
+    index[~finite] = len(PALETTE) - 1
+    return PALETTE[index]
 
 
 def png_data_uri(rgba: np.ndarray) -> str:

@@ -5,15 +5,21 @@ and the history live there): the controls set and step the session, the pictures
 The plane is a fixed-extent image of the model's scores on a 100×100 grid, coloured in four
 bands (below -1, -1…0, 0…1, above 1), so the boundary (score 0) and both margins (±1) show
 as a filled contour whose pixels are simply replaced every frame. Every other artist (points,
-the highlighted point, the accuracy and loss curves) is updated in place too. With
-`show_neurons=True` each hidden neuron gets a heatmap of its own (see `neurons.py`).
+the highlighted point, the accuracy and loss curves) is updated in place too. A held-out test
+set is drawn hollow, its accuracy and cost as dashed curves beside training's solid ones.
+With `show_neurons=True` each hidden neuron gets a heatmap of its own (see `neurons.py`).
+
+`TrainingExplorer.from_settings(text)` makes a playground: an MLP on one of the playground's
+data sets, with controls for the data set, noise, activation, hidden layers and batch size
+(`playground.py`); its `settings` is the short line that makes the same playground again.
 
 The circuit of the latest step is drawn as SVG (the picture pipeline of every circuit view) on
 Step and when Play pauses, not during Play, where it would cost more than the frame itself.
 
 Speed: axes, ticks and labels are drawn once into a kept background (again only when a limit
 changes: the curves' axes grow by doubling); a frame restores it, draws the moving artists on
-top (matplotlib's blitting, on the Agg buffer) and encodes the PNG through matplotlib.
+top (matplotlib's blitting, on the Agg buffer) and encodes the PNG (RGB: its alpha is constant)
+through matplotlib. The score grid is computed SCORE_CHUNK points at a time (see `grid_scores`).
 
 Errors follow the views' policy (`base.shows_errors`): a sentence in the message line, Play
 stopped, the pictures showing the session as it is (divergence keeps the last finite state).
@@ -32,6 +38,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -43,7 +50,7 @@ from matplotlib.image import imsave
 from ..circuit import fmt
 from ..errors import RefusedType, RefusedValue
 from ..gates import check_number
-from ..ml import History, StepResult, Trainable, TrainingSession
+from ..ml import History, Playground, StepResult, Trainable, TrainingSession
 from ..ml.losses import score_data
 from ..picture.layout import layout_of, wires
 from ..picture.svg import circuit_svg
@@ -51,12 +58,14 @@ from ..units import check_whole
 from .base import FigureImage, MessageLine, SvgImage, View, escape, shows_errors
 from .controls import StepControls
 from .neurons import NeuronPanel
+from .playground import PlaygroundControls
 from .sliders import FloatSlider, IntSlider
 from .theme import row
 
 __all__ = ["TrainingExplorer"]
 
 GRID_SIZE = 100  # the score image is GRID_SIZE × GRID_SIZE pixels of the plane
+SCORE_CHUNK = 500  # grid points scored at once: small enough that BLAS runs one thread
 PLAY_INTERVAL_MS = 60  # about 16 frames a second when a frame takes less than this
 POSITIVE_COLOUR, NEGATIVE_COLOUR = "#d62728", "#1f77b4"
 # Score bands: below -1, -1 to 0, 0 to 1, above 1 (the margins are the band edges at ±1).
@@ -76,8 +85,16 @@ def plane_extent(points: np.ndarray) -> tuple[float, float, float, float]:
     return (centre[0] - half[0], centre[0] + half[0], centre[1] - half[1], centre[1] + half[1])
 
 
+def grid_scores(model: Trainable, grid: np.ndarray) -> np.ndarray:
+    """The model's scores on the plane's grid, SCORE_CHUNK points at a time: a network's
+    matrix products then stay below the size where OpenBLAS starts threads, which on 2 busy
+    cores cost 20 to 50 times the product itself (bench/training.py)."""
+    return np.concatenate([model.scores(grid[start:start + SCORE_CHUNK])
+                           for start in range(0, len(grid), SCORE_CHUNK)])
+
+
 def _loss_axis_top(losses: list[float], current_top: float) -> float:
-    """The loss axis's top: kept while the curve fits, else half as high again as its peak
+    """The loss axis's top: kept while the curves fit, else half as high again as their peak
     (so the axis, and the drawn background, change rarely); reset to 1 for an empty history."""
     if not losses:
         return 1.0
@@ -106,8 +123,9 @@ class TrainingExplorer(View):
     iterations per frame, the boundary and margins, accuracy and loss, and the circuit.
 
     Give a `gk.ml.TrainingSession`, or a model with its points and labels (and optionally
-    step_size, regularization, seed) to make one. `show_neurons=True` adds a heatmap per
-    hidden neuron (for gk.ml.TwoLayerNet and gk.layers.MLP).
+    step_size, regularization, seed, test_fraction, batch_size) to make one.
+    `show_neurons=True` adds a heatmap per hidden neuron (for gk.ml.TwoLayerNet and
+    gk.layers.MLP). `TrainingExplorer.from_settings(line)` makes a playground.
     """
 
     def __init__(
@@ -120,13 +138,18 @@ class TrainingExplorer(View):
         iterations_per_frame: int = 1,
         seed: int | None = None,
         show_neurons: bool = False,
+        test_fraction: float | None = None,
+        batch_size: int | None = None,
     ) -> None:
         super().__init__()
         self.session = _session_from(model, points, labels, {
-            "step_size": step_size, "regularization": regularization, "seed": seed})
+            "step_size": step_size, "regularization": regularization, "seed": seed,
+            "test_fraction": test_fraction, "batch_size": batch_size})
         per_frame = check_whole(iterations_per_frame, "iterations_per_frame", 1)
         self.neurons = NeuronPanel(self.session.model) if show_neurons else None
         self.message = MessageLine()
+        self.playground: Playground | None = None  # the settings it was made from, if any
+        self.playground_controls: PlaygroundControls | None = None
         self._build_controls(per_frame)
         self.figure = FigureImage(9.0, 3.4, dpi=80)
         self._canvas = FigureCanvasAgg(self.figure.figure)
@@ -137,6 +160,7 @@ class TrainingExplorer(View):
         self.children = [
             row([*self.controls.buttons, self.iterations_per_frame]),
             row([self.step_size, self.regularization]),
+            self._playground_row,
             self.figure.image,
             self.status,
             row([self.new_label, self.new_x, self.new_y, self.add_button]),
@@ -145,6 +169,63 @@ class TrainingExplorer(View):
             self.message.widget,
         ]
         self._show(with_circuit=True)
+
+    @classmethod
+    def from_settings(cls, text: str = "", show_neurons: bool = False,
+                      iterations_per_frame: int = 1) -> TrainingExplorer:
+        """A playground: the MLP, data set and hyperparameters a settings line describes (as
+        `settings` writes it; keys left out keep `gk.ml.Playground`'s defaults), with its
+        controls; a malformed line is refused with one sentence."""
+        chosen = Playground.from_text(text)
+        view = cls(chosen.session(), iterations_per_frame=iterations_per_frame,
+                   show_neurons=show_neurons)
+        view.playground = chosen
+        view.playground_controls = PlaygroundControls(chosen, view._restart, view._set_batch)
+        view._playground_row.children = view.playground_controls.rows
+        return view
+
+    @property
+    def settings(self) -> str:
+        """The playground's settings as one short line, as they are now (step size, L2 and
+        batch size as set): `TrainingExplorer.from_settings(line)` makes the same playground."""
+        return self._current_playground().text()
+
+    def _current_playground(self) -> Playground:
+        if self.playground is None:
+            raise RefusedValue("this explorer was not made from a playground's settings; make "
+                               "one with TrainingExplorer.from_settings(...)")
+        session = self.session
+        return self.playground.changed(step_size=session.step_size,
+                                       regularization=session.regularization,
+                                       batch_size=session.batch_size)
+
+    @shows_errors
+    def _restart(self, change: Callable[[Playground], Playground]) -> None:
+        """The playground with its settings changed by `change`, restarted from its seeded
+        start (the controls show the settings in force, also when the change is refused)."""
+        try:
+            chosen = change(self._current_playground())
+            session = chosen.session()
+        finally:
+            self._follow_playground()
+        self._stop()
+        self.session, self.playground = session, chosen
+        if self.neurons is not None:
+            self.neurons.model = session.model
+        self._follow_playground()
+        self._fit_plane()
+        self._show(with_circuit=True)
+
+    @shows_errors
+    def _set_batch(self, batch_size: int | None) -> None:
+        try:
+            self.session.batch_size = batch_size
+        finally:
+            self._follow_playground()
+
+    def _follow_playground(self) -> None:
+        if self.playground_controls is not None:
+            self.playground_controls.follow(self._current_playground())
 
     # ----- the session's state, read through the view -------------------------------------
     @property
@@ -278,6 +359,7 @@ class TrainingExplorer(View):
                                          tooltip="add (x, y) with the chosen label")
         self.add_button.on_click(lambda _: self.add_point(self.new_x.value, self.new_y.value))
         self.status = widgets.HTML()
+        self._playground_row = widgets.VBox()  # the playground's controls, when it is one
 
     def _follow_settings(self) -> None:
         """Sliders showing the session's step size and regularization, widened to reach them
@@ -309,14 +391,26 @@ class TrainingExplorer(View):
                                       facecolors=POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR)
             for label, marker in POINT_MARKERS.items()
         }
+        self._test_dots = {
+            label: self.plane.scatter([], [], s=60, marker=marker,  # type: ignore[arg-type]
+                                      facecolors="none",
+                                      edgecolors=POSITIVE_COLOUR if label == 1 else NEGATIVE_COLOUR,
+                                      linewidths=1.6, zorder=3)
+            for label, marker in POINT_MARKERS.items()
+        }
         self._current = self.plane.scatter([], [], s=170, facecolors="none", linewidths=2.2,
                                            zorder=4)
         self._pull_text = self.plane.text(0.02, 0.97, "", transform=self.plane.transAxes,
                                           va="top", fontsize=9, zorder=5,
                                           bbox={"facecolor": "white", "alpha": 0.8,
                                                 "edgecolor": "none"})
-        (self._accuracy_line,) = self.accuracy_axes.plot([], [], color="#2ca02c")
-        (self._loss_line,) = self.loss_axes.plot([], [], color="#9467bd")
+        (self._accuracy_line,) = self.accuracy_axes.plot([], [], color="#2ca02c", label="train")
+        (self._loss_line,) = self.loss_axes.plot([], [], color="#9467bd", label="train")
+        (self._test_accuracy_line,) = self.accuracy_axes.plot([], [], color="#2ca02c",
+                                                              linestyle="--", label="test")
+        (self._test_loss_line,) = self.loss_axes.plot([], [], color="#9467bd", linestyle="--",
+                                                      label="test")
+
         self.accuracy_axes.set_ylim(-0.02, 1.05)
         self.accuracy_axes.set_ylabel("accuracy", fontsize=9)
         self.accuracy_axes.tick_params(labelbottom=False, labelsize=8)
@@ -325,14 +419,17 @@ class TrainingExplorer(View):
         self.loss_axes.tick_params(labelsize=8)
         self.plane.tick_params(labelsize=8)
         self._moving = [self._scores_image, *self.plane.spines.values(), *self._dots.values(),
-                        self._current, self._pull_text, self._accuracy_line, self._loss_line]
+                        *self._test_dots.values(), self._current, self._pull_text,
+                        self._accuracy_line, self._loss_line, self._test_accuracy_line,
+                        self._test_loss_line]
         for artist in self._moving:
             artist.set_animated(True)
         self._fit_plane()
 
     def _fit_plane(self) -> None:
-        """Fit the plane to the data (again after a point lands outside it)."""
-        extent = plane_extent(self.points)
+        """Fit the plane to the data and test points (again after a point lands outside it)."""
+        session = self.session
+        extent = plane_extent(np.vstack([session.points, session.test_points]))
         self._scores_image.set_extent(extent)
         self.plane.set_xlim(extent[0], extent[1])
         self.plane.set_ylim(extent[2], extent[3])
@@ -342,6 +439,14 @@ class TrainingExplorer(View):
         self._grid = np.column_stack([grid_x.ravel(), grid_y.ravel()])
         for label, dots in self._dots.items():
             dots.set_offsets(self.points[self.labels == label].reshape(-1, 2))
+        for label, dots in self._test_dots.items():
+            dots.set_offsets(session.test_points[session.test_labels == label].reshape(-1, 2))
+        legend = self.accuracy_axes.get_legend()
+        if legend is not None:
+            legend.remove()
+        if len(session.test_points):  # solid train, dashed test
+            self.accuracy_axes.legend(loc="lower right", fontsize=8)
+        self._background = None  # the legend is part of the kept background
         if self.neurons is not None:
             self.neurons.fit(extent)
 
@@ -359,15 +464,19 @@ class TrainingExplorer(View):
         """Render the settings, the plane, the curves, the status and the neurons; the
         circuit too when asked."""
         self._follow_settings()
-        scores = self.model.scores(self._grid).reshape(GRID_SIZE, GRID_SIZE)
+        scores = grid_scores(self.model, self._grid).reshape(GRID_SIZE, GRID_SIZE)
         self._scores_image.set_data(np.clip(scores, -2.0, 2.0))  # only the bands matter
         self._show_step()
         history = self.history
         iterations = np.arange(1, len(history) + 1)
         self._accuracy_line.set_data(iterations, history.accuracy)
         self._loss_line.set_data(iterations, history.loss)
+        tested = iterations[: len(history.test_loss)]
+        self._test_accuracy_line.set_data(tested, history.test_accuracy)
+        self._test_loss_line.set_data(tested, history.test_loss)
         self.accuracy_axes.set_xlim(0, 10 * 2 ** math.ceil(math.log2(max(1, len(iterations) / 10))))
-        self.loss_axes.set_ylim(0, _loss_axis_top(history.loss, self.loss_axes.get_ylim()[1]))
+        self.loss_axes.set_ylim(0, _loss_axis_top(history.loss + history.test_loss,
+                                                  self.loss_axes.get_ylim()[1]))
         self._render()
         if self.neurons is not None:
             self.neurons.show(self.points)
@@ -376,8 +485,10 @@ class TrainingExplorer(View):
         self.figure.describe(
             f"Left, the {len(self.points)} points (+1 as plus signs, -1 as minus signs) over the "
             f"model's score in four bands: blue below 0, red above, darker beyond the margins "
-            f"at -1 and 1; the boundary is where blue meets red. {self._pull_text.get_text()}. "
-            f"Right, accuracy and mean hinge cost over {len(history)} iterations. Now: {status}."
+            f"at -1 and 1; the boundary is where blue meets red{self._test_text()}. "
+            f"{self._pull_text.get_text()}. Right, accuracy and mean hinge cost over "
+            f"{len(history)} iterations{' (test dashed)' if history.test_loss else ''}. "
+            f"Now: {status}."
         )
         if with_circuit:
             self._show_circuit()
@@ -395,7 +506,8 @@ class TrainingExplorer(View):
         for artist in self._moving:
             self.figure.figure.draw_artist(artist)
         buffer = io.BytesIO()
-        imsave(buffer, np.asarray(self._canvas.buffer_rgba()), format="png",
+        opaque = np.asarray(self._canvas.buffer_rgba())[..., :3]  # alpha is 255 throughout
+        imsave(buffer, opaque, format="png",
                metadata={"Software": None},  # type: ignore[dict-item]  # None drops the key
                pil_kwargs={"compress_level": 1})
         self.figure.image.value = buffer.getvalue()
@@ -425,9 +537,19 @@ class TrainingExplorer(View):
                 f"mean hinge cost {fmt(cost, 3)}")
         if self.last_step is not None:
             text += f" · loss of the last step {fmt(self.last_step.loss, 3)}"
+        session = self.session
+        if len(session.test_points):
+            test_right, test_cost = score_data(self.model, session.test_points,
+                                               session.test_labels)
+            text += (f" · test accuracy {round(test_right * len(session.test_points))}/"
+                     f"{len(session.test_points)} · test cost {fmt(test_cost, 3)}")
         if self.neurons is not None:
             text += f" · {self.neurons.dead_text()}"
         return text
+
+    def _test_text(self) -> str:
+        count = len(self.session.test_points)
+        return f"; {count} held-out test points drawn hollow" if count else ""
 
     def _show_circuit(self) -> None:
         circuit = self.model.drawable_circuit() if self.last_step is not None else None

@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -349,3 +350,16 @@ def latency_report(what: str, latencies: list[float]) -> str:
         f"{what} -> new drawing, median of {len(latencies)}: {statistics.median(latencies):.0f}"
         f" ms (min {min(latencies):.0f}, max {max(latencies):.0f})"
     )
+
+
+@contextlib.contextmanager
+def view_with_button(lab: Lab, name: str, button: str) -> Iterator[Any]:
+    """Notebook `name` run in JupyterLab: the first widget view holding a button named `button`;
+    the notebook is closed (its kernel shut down) afterwards."""
+    assert name in notebook_names(), f"notebooks/{name} is missing"
+    try:
+        lab.run_notebook(name)
+        yield lab.notebook(name).locator(WIDGET_VIEW).filter(
+            has=lab.page.get_by_role("button", name=button)).first
+    finally:
+        lab.close(name)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .browser_lab import WIDGET_VIEW, Lab, notebook_names
+from .browser_lab import Lab, view_with_button
 
 NEURON = "05_single_neuron.ipynb"
 
@@ -19,13 +19,8 @@ NEURON = "05_single_neuron.ipynb"
 @pytest.fixture(scope="module")
 def question(lab: Lab) -> Iterator[Any]:
     """Chapter 5 run in JupyterLab; the widget view of its prediction."""
-    assert NEURON in notebook_names(), f"notebooks/{NEURON} is missing"
-    try:
-        lab.run_notebook(NEURON)
-        yield lab.notebook(NEURON).locator(WIDGET_VIEW).filter(
-            has=lab.page.get_by_role("button", name="Check")).first
-    finally:
-        lab.close(NEURON)
+    with view_with_button(lab, NEURON, "Check") as view:
+        yield view
 
 
 def test_the_verdict_is_read_out_only_after_check(question: Any) -> None:
