@@ -122,8 +122,8 @@ def test_playground_sets_take_n_noise_and_seed(name):
     ({"noise": float("nan")}, RefusedValue, "noise must be a finite number >= 0"),
     ({"noise": "lots"}, RefusedType, "noise must be a number"),
     ({"seed": -1}, RefusedValue, "seed must be a whole number >= 0"),
-    ({"seed": 1.5}, RefusedValue, "seed must be a whole number >= 0"),
-    ({"n": 1}, RefusedValue, "at least 2 points"),
+    ({"seed": 1.5}, RefusedType, "seed must be a whole number >= 0"),
+    ({"n": 1}, RefusedValue, "n must be a whole number >= 2"),
 ])
 def test_playground_sets_refuse_bad_arguments_with_a_sentence(name, arguments, error, message):
     with pytest.raises(error, match=message):

@@ -215,7 +215,7 @@ def test_explicit_test_points_are_the_test_set():
     ({"batch_size": 2.5}, "batch size must be a whole number >= 1"),
 ])
 def test_bad_test_sets_and_batch_sizes_are_refused_with_a_sentence(arguments, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         ml.TrainingSession(ml.SVM(), POINTS, LABELS, **arguments)
 
 
