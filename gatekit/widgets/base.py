@@ -39,7 +39,6 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-
 def escape(value: object) -> str:
     """Any name, number or message as text safe inside HTML or SVG: the one way text gets in."""
     return html.escape(str(value), quote=True)
