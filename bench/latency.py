@@ -218,6 +218,7 @@ def main() -> None:
     median, p90 = statistics.median(times) * 1e3, times[int(0.9 * len(times))] * 1e3
     print(f"{'stepper Next':<22}{'gates':>7}{'median ms':>11}{'p90 ms':>8}{'picture kB':>12}")
     print(f"{'weighted sum':<22}{len(circuit):>7}{median:>11.2f}{p90:>8.2f}{largest / 1e3:>12.1f}")
+    print()
     print(f"{'loss over two weights':<36}{'median ms':>11}{'p90 ms':>8}{'goal ms':>9}")
     points, labels = gk.datasets.guide_points()
     xor_points, xor_labels = gk.datasets.xor(n=40, seed=0)
