@@ -5,7 +5,8 @@ widgets show on GitHub and nbviewer), and loses what changes from run to run for
 (execution timestamps), while cells get stable ids ("07-03": notebook 07, cell 3), so a diff
 of a re-stored notebook shows only real changes. A cell tagged `reveal` (the cell that shows
 the answer to the question before it) runs but is stored without its output, so the stored
-notebook does not give the answer away; it is also tagged `nbval-ignore-output`.
+notebook does not give the answer away; it is also tagged `nbval-ignore-output`. Its execution
+count stays, so the stored notebook still reads as one clean run from top to bottom.
 
 Usage: python tools/store_notebooks.py [notebooks/NN_name.ipynb ...]   (default: all)
 """
@@ -33,7 +34,7 @@ def store(path: Path) -> None:
         cell.id = f"{number}-{index:02d}"
         cell.metadata.pop("execution", None)
         if "reveal" in cell.metadata.get("tags", []):
-            cell.outputs, cell.execution_count = [], None
+            cell.outputs = []  # (its execution count stays: the stored run went top to bottom)
     nbformat.write(notebook, path)
     print(f"stored {path.name}")
 
