@@ -10,6 +10,7 @@ the passes it runs. Gradients by trying values live in `numerical`, saving in `s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -57,7 +58,6 @@ class Circuit:
             raise RefusedType(f"a Circuit is built on its output Unit, not {type(output).__name__}")
         self.output = output
         self.gates, self._outputs, self._leaves = _topological_order(output)
-        self._built_in = all(type(gate) in _GATE_KIND for gate in self.gates)
         self._names: dict[Unit, str | int] | None = None
         if any(unit.name is None for unit in self._movable()):
             self.inputs, self._names = _name_units(self._leaves, self._outputs, output)
@@ -122,6 +122,12 @@ class Circuit:
         """Put values on the named inputs without a pass (callers have checked them)."""
         for name, value in values.items():
             self.inputs[name].value = value
+
+    @functools.cached_property
+    def _built_in(self) -> bool:
+        """Whether every gate is gatekit's own, so forward needs no check of what compute returns
+        (found on the first forward, not in __init__: a circuit rebuilt every step runs none)."""
+        return all(type(gate) in _GATE_KIND for gate in self.gates)
 
     def _run_forward(self) -> float:
         """One forward pass over the current input values, checking what a learner's gate
